@@ -1,0 +1,35 @@
+import type { Hit, Utterance } from '../core/types.js';
+
+// The detection stage's public contract. The ingest service and the backtest use
+// only this; the engine behind it can change freely.
+
+/** A previous contact of the same customer, for repeat-contact rules. */
+export interface PriorContact {
+  callId: string;
+  /** ISO time the earlier call started. */
+  at: string;
+  /** Categories that alerted in that call. */
+  categories: string[];
+}
+
+export interface CallContext {
+  callId: string;
+  customerId?: string | null;
+  /** ISO start time of this call (for repeat-contact windows). */
+  startedAt?: string;
+  priorContacts?: PriorContact[];
+}
+
+/** Per-call detection state: split phrases, windows, partial → final. */
+export interface CallDetector {
+  /** Returns the hits this utterance produces (provisional when !u.final). */
+  push(u: Utterance): Hit[];
+  close(): void;
+}
+
+export interface DetectionEngine {
+  /** Version of the compiled rule set. */
+  readonly version: number;
+  readonly ruleCount: number;
+  openCall(ctx: CallContext): CallDetector;
+}
