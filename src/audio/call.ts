@@ -17,6 +17,8 @@ export interface StreamFormat extends DecodeOptions {
 
 export interface CallAudioOptions {
   callId: string;
+  /** Prefix of utterance ids, default callId (see TranscribeOptions). */
+  idPrefix?: string;
   format: StreamFormat;
   /** Speaker on each channel of the stream; null = ignore that channel. */
   speakers: Array<Speaker | null>;
@@ -47,7 +49,7 @@ export class CallAudio {
       new DecodeProcessor(o.format),
       new ResampleProcessor(),
       this.segments,
-      new TranscribeProcessor({ callId: o.callId, speakers: o.speakers, stt: o.stt, pending: o.pending, onEvent: o.onEvent }),
+      new TranscribeProcessor({ callId: o.callId, idPrefix: o.idPrefix, speakers: o.speakers, stt: o.stt, pending: o.pending, onEvent: o.onEvent }),
       new SinkProcessor(o.sink, o.callId, o.onSinkError),
     ]);
   }

@@ -53,7 +53,7 @@ export class PendingStore {
   /** Keeps a segment after its first, failed try. */
   async keep(req: SttRequest, error: string): Promise<PendingRecord> {
     const rec: PendingRecord = {
-      utteranceId: utteranceId(req.callId, req.speaker, req.index),
+      utteranceId: req.utteranceId ?? utteranceId(req.callId, req.speaker, req.index),
       callId: req.callId,
       speaker: req.speaker,
       index: req.index,

@@ -134,6 +134,8 @@ export class SegmentProcessor implements Processor {
 
 export interface TranscribeOptions {
   callId: string;
+  /** Prefix of utterance ids (default callId): `${prefix}:${speaker}:${index}`. */
+  idPrefix?: string;
   speakers: Array<Speaker | null>;
   stt: SttEngine;
   /** Where failed segments go; without it a failure is reported and the segment is lost (tests only). */
@@ -177,9 +179,9 @@ export class TranscribeProcessor implements Processor {
   }
 
   private async transcribe(ref: { callId: string; speaker: Speaker; index: number; startMs: number; endMs: number }, samples: Float32Array, emit: Emit): Promise<void> {
-    const id = utteranceId(ref.callId, ref.speaker, ref.index);
+    const id = utteranceId(this.o.idPrefix ?? ref.callId, ref.speaker, ref.index);
     const utter = (text: string, final: boolean): UtteranceIn => ({ id, callId: ref.callId, speaker: ref.speaker, startMs: ref.startMs, endMs: ref.endMs, text, final });
-    const req = { ...ref, samples };
+    const req = { ...ref, samples, utteranceId: id };
     try {
       const text = await this.o.stt.transcribe(req, (partial) => emit({ kind: 'utterance', utterance: utter(partial, false) }));
       if (text) emit({ kind: 'utterance', utterance: utter(text, true) });

@@ -12,6 +12,8 @@ export interface SttRequest {
   speaker: Speaker;
   /** Segment index on its channel. */
   index: number;
+  /** The id the final utterance will carry (default `${callId}:${speaker}:${index}`). */
+  utteranceId?: string;
   startMs: number;
   endMs: number;
   /** 16 kHz mono float samples. */
