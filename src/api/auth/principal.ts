@@ -1,0 +1,58 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { sha256 } from '../../core/ids.js';
+import type { Db } from '../../store/db.js';
+import * as credentials from '../../store/credentials.js';
+import * as users from '../../store/users.js';
+import type { Role } from '../../store/users.js';
+import { permissionsFor, type Permission } from './rbac.js';
+
+export const SESSION_COOKIE = 'radar_session';
+
+/** Who is making a request, and what they may do. */
+export interface Principal {
+  via: 'session' | 'token' | 'env-token';
+  userId: string | null;
+  username: string;
+  role: Role;
+  permissions: Set<Permission>;
+  mustChangePassword: boolean;
+  tokenId?: string;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(sha256(a));
+  const y = Buffer.from(sha256(b));
+  return timingSafeEqual(x, y);
+}
+
+export function bearerToken(req: FastifyRequest): string | null {
+  const h = req.headers.authorization;
+  if (!h) return null;
+  const m = /^Bearer\s+(\S+)$/i.exec(h);
+  return m ? m[1] : null;
+}
+
+/** Resolves a bearer token value (API token or RADAR_ADMIN_TOKEN) to a principal. */
+export async function principalFromToken(db: Db, token: string, adminToken: string | null): Promise<Principal | null> {
+  if (adminToken && sameSecret(token, adminToken)) {
+    return { via: 'env-token', userId: null, username: 'RADAR_ADMIN_TOKEN', role: 'admin', permissions: permissionsFor('admin'), mustChangePassword: false };
+  }
+  const t = await credentials.findActiveToken(db, sha256(token));
+  if (!t) return null;
+  const u = await users.findUserById(db, t.userId);
+  if (!u || u.disabled) return null;
+  void credentials.touchToken(db, t.id).catch(() => {});
+  return {
+    via: 'token', userId: u.id, username: u.username, role: u.role,
+    permissions: permissionsFor(u.role, t.scopes), mustChangePassword: false, tokenId: t.id,
+  };
+}
+
+export async function principalFromSession(db: Db, sessionId: string): Promise<Principal | null> {
+  const userId = await credentials.findSessionUserId(db, sha256(sessionId));
+  if (!userId) return null;
+  const u = await users.findUserById(db, userId);
+  if (!u || u.disabled) return null;
+  return { via: 'session', userId: u.id, username: u.username, role: u.role, permissions: permissionsFor(u.role), mustChangePassword: u.mustChangePassword };
+}

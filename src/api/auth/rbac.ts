@@ -1,0 +1,34 @@
+import type { Role } from '../../store/users.js';
+
+// What each role may do. Routes name the permission they need; tokens may be
+// narrowed further with scopes (the intersection applies).
+
+export const PERMISSIONS = [
+  'ingest:write',
+  'calls:read',
+  'calls:read:own',
+  'alerts:read',
+  'alerts:triage',
+  'rules:read',
+  'rules:write',
+  'users:manage',
+  'tokens:manage',
+  'audit:read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  admin: PERMISSIONS,
+  officer: ['calls:read', 'calls:read:own', 'alerts:read', 'alerts:triage', 'rules:read'],
+  supervisor: ['calls:read', 'calls:read:own', 'alerts:read', 'alerts:triage', 'rules:read'],
+  analyst: ['calls:read', 'calls:read:own', 'alerts:read', 'rules:read'],
+  agent: ['calls:read:own'],
+  auditor: ['calls:read', 'calls:read:own', 'alerts:read', 'rules:read', 'audit:read'],
+};
+
+export function permissionsFor(role: Role, scopes: readonly string[] = []): Set<Permission> {
+  const base = ROLE_PERMISSIONS[role];
+  return new Set(scopes.length === 0 ? base : base.filter((p) => scopes.includes(p)));
+}
+
+export const isPermission = (s: string): s is Permission => (PERMISSIONS as readonly string[]).includes(s);

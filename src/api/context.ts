@@ -1,0 +1,21 @@
+// Type augmentations (schema.tags/summary, req.cookies) for every route file.
+import '@fastify/swagger';
+import '@fastify/cookie';
+import type { RadarConfig } from '../core/config.js';
+import type { Logger } from '../core/log.js';
+import type { Bus } from '../bus/types.js';
+import type { DetectionEngine } from '../detect/types.js';
+import type { LivePipeline } from '../pipeline/live-pipeline.js';
+import type { Db } from '../store/db.js';
+
+/** Everything routes need, built once at start-up and passed to each plugin. */
+export interface RadarContext {
+  config: RadarConfig;
+  db: Db;
+  bus: Bus;
+  log: Logger;
+  pipeline: LivePipeline;
+  engine(): DetectionEngine;
+  /** Hot-swaps the rule set: calls pick it up from their next utterance. */
+  setEngine(engine: DetectionEngine): void;
+}

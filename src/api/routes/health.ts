@@ -1,0 +1,19 @@
+import type { FastifyInstance } from 'fastify';
+import type { RadarContext } from '../context.js';
+
+export async function healthRoutes(app: FastifyInstance, ctx: RadarContext) {
+  app.get('/healthz', { config: { public: true }, schema: { tags: ['health'], summary: 'The process is up' } }, async () => ({ status: 'ok' }));
+
+  app.get('/readyz', { config: { public: true }, schema: { tags: ['health'], summary: 'Ready to accept work: the database answers' } }, async (_req, reply) => {
+    const checks: Record<string, string> = {};
+    try {
+      await ctx.db.query('SELECT 1');
+      checks.database = 'ok';
+    } catch (err) {
+      checks.database = (err as Error).message;
+    }
+    const ready = Object.values(checks).every((v) => v === 'ok');
+    reply.code(ready ? 200 : 503);
+    return { status: ready ? 'ready' : 'not_ready', checks, database: ctx.db.kind };
+  });
+}

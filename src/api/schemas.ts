@@ -1,0 +1,77 @@
+// Shared JSON schemas: the single source for request validation and OpenAPI.
+
+export const errorSchema = {
+  type: 'object',
+  properties: {
+    error: {
+      type: 'object',
+      properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object', additionalProperties: true } },
+      required: ['code', 'message'],
+    },
+  },
+} as const;
+
+export const errorResponses = {
+  400: errorSchema,
+  401: errorSchema,
+  403: errorSchema,
+  404: errorSchema,
+  409: errorSchema,
+  413: errorSchema,
+  503: errorSchema,
+} as const;
+
+export const idString = { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._:@-]*$' } as const;
+
+export const userSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, username: { type: 'string' }, displayName: { type: 'string' },
+    role: { type: 'string' }, mustChangePassword: { type: 'boolean' }, disabled: { type: 'boolean' }, createdAt: { type: 'string' },
+  },
+} as const;
+
+export const contextLineSchema = {
+  type: 'object',
+  properties: { utteranceId: { type: 'string' }, speaker: { type: 'string' }, startMs: { type: 'integer' }, text: { type: 'string' } },
+} as const;
+
+export const alertSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, callId: { type: 'string' }, ruleId: { type: 'string' }, category: { type: 'string' },
+    severity: { type: 'integer' }, status: { type: 'string' }, statusReason: { type: ['string', 'null'] },
+    caseId: { type: ['string', 'null'] }, hitCount: { type: 'integer' }, firstHitAt: { type: 'string' }, lastHitAt: { type: 'string' },
+    speaker: { type: 'string' }, startMs: { type: 'integer' }, utteranceId: { type: 'string' }, match: { type: 'string' },
+    term: { type: 'string' }, explanation: { type: 'string' }, negated: { type: 'boolean' },
+    context: { type: 'array', items: contextLineSchema }, createdAt: { type: 'string' }, updatedAt: { type: 'string' },
+  },
+} as const;
+
+export const hitSchema = {
+  type: 'object',
+  properties: {
+    ruleId: { type: 'string' }, ruleSetVersion: { type: 'integer' }, category: { type: 'string' }, severity: { type: 'integer' },
+    utteranceId: { type: 'string' }, speaker: { type: 'string' }, start: { type: 'integer' }, end: { type: 'integer' },
+    match: { type: 'string' }, term: { type: 'string' }, negated: { type: 'boolean' }, provisional: { type: 'boolean' },
+    distance: { type: 'integer' }, startMs: { type: 'integer' }, explanation: { type: 'string' }, alertId: { type: ['string', 'null'] },
+  },
+} as const;
+
+export const callSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, customerId: { type: ['string', 'null'] }, agentId: { type: ['string', 'null'] },
+    startedAt: { type: 'string' }, endedAt: { type: ['string', 'null'] }, source: { type: 'string' },
+    metadata: { type: 'object', additionalProperties: true }, riskScore: { type: 'integer' },
+  },
+} as const;
+
+export const utteranceSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, seq: { type: 'integer' }, speaker: { type: 'string' }, startMs: { type: 'integer' },
+    endMs: { type: 'integer' }, text: { type: 'string' }, createdAt: { type: 'string' },
+    redactions: { type: 'array', items: { type: 'object', additionalProperties: true } },
+  },
+} as const;

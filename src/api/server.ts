@@ -1,0 +1,68 @@
+import type { FastifyInstance } from 'fastify';
+import type { RadarConfig } from '../core/config.js';
+import { createLogger, type Logger } from '../core/log.js';
+import { createLocalBus } from '../bus/local-bus.js';
+import type { Bus } from '../bus/types.js';
+import { createDefaultEngine } from '../detect/index.js';
+import type { DetectionEngine } from '../detect/types.js';
+import { createLivePipeline } from '../pipeline/live-pipeline.js';
+import { redact } from '../privacy/redact.js';
+import { openDb, type Db } from '../store/db.js';
+import { migrate } from '../store/migrate.js';
+import { buildApp } from './app.js';
+import { ensureFirstAdmin } from './bootstrap.js';
+import type { RadarContext } from './context.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  ctx: RadarContext;
+  url: string;
+  /** Set when this start created the first admin. */
+  firstAdmin: { username: string; password: string } | null;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  log?: Logger;
+  /** Use this database instead of opening one from the config (tests). */
+  db?: Db;
+  bus?: Bus;
+  engine?: DetectionEngine;
+  listen?: boolean;
+}
+
+/** Opens storage, migrates, builds the pipeline and the HTTP server, listens. */
+export async function startServer(config: RadarConfig, opts: StartOptions = {}): Promise<RunningServer> {
+  const log = opts.log ?? createLogger(config.logLevel);
+  const db = opts.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const applied = await migrate(db);
+  if (applied.length > 0) log.info({ applied }, 'database migrated');
+  const firstAdmin = await ensureFirstAdmin(db);
+  let engine = opts.engine ?? createDefaultEngine();
+  const bus = opts.bus ?? createLocalBus();
+  const pipeline = createLivePipeline({
+    db, bus, log, engine: () => engine, redact, maxUtteranceChars: config.maxUtteranceChars, contextLines: config.contextLines,
+  });
+  const ctx: RadarContext = {
+    config, db, bus, log, pipeline,
+    engine: () => engine,
+    setEngine: (e) => { engine = e; },
+  };
+  const app = await buildApp(ctx);
+  let url = '';
+  if (opts.listen !== false) {
+    await app.listen({ host: config.host, port: config.port });
+    const addr = app.server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : config.port;
+    url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  }
+  return {
+    app, ctx, url, firstAdmin,
+    async close() {
+      await app.close();
+      await pipeline.close();
+      await bus.close();
+      if (!opts.db) await db.close();
+    },
+  };
+}

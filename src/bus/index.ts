@@ -1,0 +1,2 @@
+export type { Bus, LiveEvent, LiveHandler } from './types.js';
+export { createLocalBus } from './local-bus.js';

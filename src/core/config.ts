@@ -1,0 +1,50 @@
+import path from 'node:path';
+
+// All configuration comes from the environment (12-factor); every variable is
+// documented in README.md under "Configuration".
+
+export interface RadarConfig {
+  host: string;
+  port: number;
+  /** PGlite data folder, used when databaseUrl is empty. */
+  dataDir: string;
+  databaseUrl: string | null;
+  natsUrl: string | null;
+  /** When set, this exact value is accepted as an admin API token. */
+  adminToken: string | null;
+  /** Secure flag on the session cookie (set behind TLS). */
+  cookieSecure: boolean;
+  sessionTtlHours: number;
+  logLevel: string;
+  /** Longest utterance text accepted, in characters. */
+  maxUtteranceChars: number;
+  /** Largest request body, in bytes. */
+  bodyLimitBytes: number;
+  /** Lines of transcript before and after a hit kept as alert context. */
+  contextLines: number;
+}
+
+function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got '${raw}'`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): RadarConfig {
+  return {
+    host: env.RADAR_HOST || '127.0.0.1',
+    port: int('PORT', int('RADAR_PORT', 8080, env), env),
+    dataDir: path.resolve(env.RADAR_DATA_DIR || './data'),
+    databaseUrl: env.DATABASE_URL || null,
+    natsUrl: env.NATS_URL || null,
+    adminToken: env.RADAR_ADMIN_TOKEN || null,
+    cookieSecure: env.RADAR_COOKIE_SECURE === '1' || env.RADAR_COOKIE_SECURE === 'true',
+    sessionTtlHours: int('RADAR_SESSION_TTL_HOURS', 12, env),
+    logLevel: env.LOG_LEVEL || 'info',
+    maxUtteranceChars: int('RADAR_MAX_UTTERANCE_CHARS', 4000, env),
+    bodyLimitBytes: int('RADAR_BODY_LIMIT_BYTES', 256 * 1024, env),
+    contextLines: int('RADAR_CONTEXT_LINES', 3, env),
+  };
+}

@@ -1,0 +1,183 @@
+import type { Logger } from '../core/log.js';
+import { newId } from '../core/ids.js';
+import { notFound } from '../core/errors.js';
+import { KeyedQueue } from '../core/keyed-queue.js';
+import type { ContextLine, Hit, Utterance } from '../core/types.js';
+import type { Bus } from '../bus/types.js';
+import type { CallDetector, DetectionEngine } from '../detect/types.js';
+import type { CallStart, IngestResult, IngestSink, UtteranceIn } from '../ingest/sink.js';
+import { checkCallStart, checkUtterance } from '../ingest/validate.js';
+import { foldHits } from '../alerts/fold.js';
+import type { RiskInput } from '../alerts/risk.js';
+import type { Db } from '../store/db.js';
+import * as callsRepo from '../store/calls.js';
+import * as alertsRepo from '../store/alerts.js';
+
+// The live path: source → redact → store → detect → fold alerts → publish.
+// Per-call state (detector, recent lines, alerts) lives here in memory and is
+// rebuilt from the database when a call is seen again after a restart.
+
+export interface Redactor {
+  (text: string): { text: string; redactions: { kind: string; start: number; end: number }[] };
+}
+
+export interface PipelineDeps {
+  db: Db;
+  bus: Bus;
+  log: Logger;
+  engine: () => DetectionEngine;
+  redact: Redactor;
+  maxUtteranceChars: number;
+  contextLines: number;
+  /** Repeat-contact look-back for the detector's call context. */
+  repeatWindowDays?: number;
+  /** Calls idle this long drop their in-memory state (it is rebuilt on demand). */
+  idleMs?: number;
+}
+
+interface CallState {
+  callId: string;
+  detector: CallDetector;
+  engineVersion: number;
+  recent: ContextLine[];
+  alerts: Map<string, RiskInput>;
+  escalated: boolean;
+  touchedAt: number;
+}
+
+export interface LivePipeline extends IngestSink {
+  /** Number of calls with in-memory state. */
+  activeCalls(): number;
+  /** Drops a call's in-memory state so it is rebuilt from the database (after triage). */
+  forget(callId: string): void;
+  close(): Promise<void>;
+}
+
+export function createLivePipeline(deps: PipelineDeps): LivePipeline {
+  const states = new Map<string, CallState>();
+  const queue = new KeyedQueue();
+  const idleMs = deps.idleMs ?? 30 * 60_000;
+  const sweep = setInterval(() => {
+    const cutoff = Date.now() - idleMs;
+    for (const [id, s] of states) if (s.touchedAt < cutoff) dropState(id);
+  }, Math.min(idleMs, 60_000));
+  sweep.unref();
+
+  function dropState(callId: string) {
+    states.get(callId)?.detector.close();
+    states.delete(callId);
+  }
+
+  async function loadState(callId: string): Promise<CallState> {
+    const existing = states.get(callId);
+    const engine = deps.engine();
+    // A hot-swapped rule set applies from the next utterance on.
+    if (existing && existing.engineVersion === engine.version) {
+      existing.touchedAt = Date.now();
+      return existing;
+    }
+    const call = await callsRepo.getCall(deps.db, callId);
+    if (!call) throw notFound('call_not_found', `No call with id '${callId}'`, { callId });
+    const prior = call.customerId
+      ? await callsRepo.priorContacts(deps.db, call.customerId, call.id, call.startedAt, deps.repeatWindowDays ?? 30)
+      : [];
+    const recent = existing?.recent ?? (await callsRepo.recentUtterances(deps.db, callId, deps.contextLines)).map(toContext);
+    const alerts = existing?.alerts ?? new Map(
+      (await alertsRepo.listCallAlerts(deps.db, callId))
+        .filter((a) => a.status !== 'false_positive')
+        .map((a) => [a.ruleId, { category: a.category, severity: a.severity, hitCount: a.hitCount }] as const),
+    );
+    existing?.detector.close();
+    const state: CallState = {
+      callId,
+      detector: engine.openCall({ callId, customerId: call.customerId, startedAt: call.startedAt, priorContacts: prior }),
+      engineVersion: engine.version,
+      recent,
+      alerts,
+      escalated: new Set([...alerts.values()].map((a) => a.category)).size >= 2,
+      touchedAt: Date.now(),
+    };
+    states.set(callId, state);
+    return state;
+  }
+
+  function publishUtterance(u: Utterance, hits: Hit[]) {
+    deps.bus.publish({ seq: null, type: u.final ? 'utterance' : 'utterance.partial', callId: u.callId, payload: { utterance: u, hits } });
+  }
+
+  async function processFinal(state: CallState, u: Utterance, redactions: unknown[]): Promise<IngestResult> {
+    const result = await deps.db.tx(async (q) => {
+      const stored = await callsRepo.insertUtterance(q, { ...u, redactions });
+      if (!stored) return null; // already stored: idempotent no-op
+      const hits = state.detector.push(u);
+      const context = [...state.recent, toContext(u)];
+      const folded = await foldHits(q, { callId: u.callId, hits, context, callAlerts: state.alerts, wasEscalated: state.escalated });
+      return { hits, folded };
+    });
+    if (!result) return { accepted: false };
+    state.recent.push(toContext(u));
+    if (state.recent.length > deps.contextLines) state.recent.splice(0, state.recent.length - deps.contextLines);
+    state.escalated = result.folded.escalated;
+    publishUtterance(u, result.hits);
+    for (const e of result.folded.events) deps.bus.publish({ seq: e.seq, type: e.type, callId: u.callId, payload: e.payload });
+    if (result.hits.length > 0) deps.log.debug({ callId: u.callId, utteranceId: u.id, hits: result.hits.length }, 'hits');
+    return { accepted: true };
+  }
+
+  async function processPartial(state: CallState, u: Utterance): Promise<IngestResult> {
+    if (await callsRepo.utteranceExists(deps.db, u.callId, u.id)) return { accepted: false };
+    const hits = state.detector.push(u);
+    publishUtterance(u, hits);
+    return { accepted: true };
+  }
+
+  return {
+    async startCall(c: CallStart) {
+      checkCallStart(c);
+      const { call, created } = await callsRepo.upsertCall(deps.db, {
+        id: c.id ?? newId(),
+        customerId: c.customerId ?? null,
+        agentId: c.agentId ?? null,
+        startedAt: c.startedAt ?? null,
+        source: c.source,
+        metadata: c.metadata ?? {},
+      });
+      if (created) deps.bus.publish({ seq: null, type: 'call.started', callId: call.id, payload: { call } });
+      return { id: call.id, created };
+    },
+
+    async addUtterance(input: UtteranceIn) {
+      checkUtterance(input, deps.maxUtteranceChars);
+      const { text, redactions } = deps.redact(input.text);
+      const u: Utterance = { ...input, text };
+      return queue.run(u.callId, async () => {
+        const state = await loadState(u.callId);
+        return u.final ? processFinal(state, u, redactions) : processPartial(state, u);
+      });
+    },
+
+    async endCall(callId: string) {
+      await queue.run(callId, async () => {
+        const call = await callsRepo.markCallEnded(deps.db, callId);
+        if (!call) throw notFound('call_not_found', `No call with id '${callId}'`, { callId });
+        dropState(callId);
+        deps.bus.publish({ seq: null, type: 'call.ended', callId, payload: { call } });
+      });
+    },
+
+    activeCalls: () => states.size,
+
+    forget(callId: string) {
+      void queue.run(callId, async () => dropState(callId));
+    },
+
+    async close() {
+      clearInterval(sweep);
+      for (const id of [...states.keys()]) dropState(id);
+    },
+  };
+}
+
+function toContext(u: { id: string; speaker: ContextLine['speaker']; startMs: number; text: string }): ContextLine {
+  return { utteranceId: u.id, speaker: u.speaker, startMs: u.startMs, text: u.text };
+}

@@ -1,0 +1,139 @@
+import type { CallInfo, Speaker } from '../core/types.js';
+import type { Queryable, Row } from './db.js';
+
+export interface StoredCall extends CallInfo {
+  riskScore: number;
+}
+
+export interface StoredUtterance {
+  id: string;
+  callId: string;
+  seq: number;
+  speaker: Speaker;
+  startMs: number;
+  endMs: number;
+  text: string;
+  redactions: { kind: string; start: number; end: number }[];
+  createdAt: string;
+}
+
+const toCall = (r: Row): StoredCall => ({
+  id: r.id,
+  customerId: r.customer_id,
+  agentId: r.agent_id,
+  startedAt: new Date(r.started_at).toISOString(),
+  endedAt: r.ended_at ? new Date(r.ended_at).toISOString() : null,
+  source: r.source,
+  metadata: r.metadata ?? {},
+  riskScore: r.risk_score,
+});
+
+export const toUtterance = (r: Row): StoredUtterance => ({
+  id: r.id,
+  callId: r.call_id,
+  seq: r.seq,
+  speaker: r.speaker,
+  startMs: r.start_ms,
+  endMs: r.end_ms,
+  text: r.text,
+  redactions: r.redactions ?? [],
+  createdAt: new Date(r.created_at).toISOString(),
+});
+
+/** Inserts the call unless its id exists; returns the stored call and whether it is new. */
+export async function upsertCall(
+  q: Queryable,
+  c: { id: string; customerId: string | null; agentId: string | null; startedAt: string | null; source: string; metadata: Record<string, unknown> },
+): Promise<{ call: StoredCall; created: boolean }> {
+  const rows = await q.query(
+    `INSERT INTO calls (id, customer_id, agent_id, started_at, source, metadata)
+     VALUES ($1, $2, $3, coalesce($4::timestamptz, now()), $5, $6) ON CONFLICT (id) DO NOTHING RETURNING *`,
+    [c.id, c.customerId, c.agentId, c.startedAt, c.source, JSON.stringify(c.metadata)],
+  );
+  if (rows[0]) return { call: toCall(rows[0]), created: true };
+  const existing = await getCall(q, c.id);
+  return { call: existing!, created: false };
+}
+
+export async function getCall(q: Queryable, id: string): Promise<StoredCall | null> {
+  const rows = await q.query('SELECT * FROM calls WHERE id = $1', [id]);
+  return rows[0] ? toCall(rows[0]) : null;
+}
+
+export async function markCallEnded(q: Queryable, id: string): Promise<StoredCall | null> {
+  const rows = await q.query('UPDATE calls SET ended_at = coalesce(ended_at, now()) WHERE id = $1 RETURNING *', [id]);
+  return rows[0] ? toCall(rows[0]) : null;
+}
+
+export async function setRiskScore(q: Queryable, id: string, score: number): Promise<void> {
+  await q.query('UPDATE calls SET risk_score = $2 WHERE id = $1', [id, score]);
+}
+
+export interface CallFilter {
+  limit: number;
+  offset?: number;
+  customerId?: string;
+  agentId?: string;
+  from?: string;
+  to?: string;
+  active?: boolean;
+}
+
+export async function listCalls(q: Queryable, f: CallFilter): Promise<StoredCall[]> {
+  const rows = await q.query(
+    `SELECT * FROM calls
+     WHERE ($3::text IS NULL OR customer_id = $3) AND ($4::text IS NULL OR agent_id = $4)
+       AND ($5::timestamptz IS NULL OR started_at >= $5) AND ($6::timestamptz IS NULL OR started_at < $6)
+       AND ($7::boolean IS NULL OR (ended_at IS NULL) = $7)
+     ORDER BY started_at DESC, id LIMIT $1 OFFSET $2`,
+    [f.limit, f.offset ?? 0, f.customerId ?? null, f.agentId ?? null, f.from ?? null, f.to ?? null, f.active ?? null],
+  );
+  return rows.map(toCall);
+}
+
+/** Stores a final utterance; false when one with that id is already stored (no-op). */
+export async function insertUtterance(
+  q: Queryable,
+  u: { id: string; callId: string; speaker: Speaker; startMs: number; endMs: number; text: string; redactions: unknown[] },
+): Promise<StoredUtterance | null> {
+  const rows = await q.query(
+    `INSERT INTO utterances (call_id, id, speaker, start_ms, end_ms, text, redactions)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (call_id, id) DO NOTHING RETURNING *`,
+    [u.callId, u.id, u.speaker, u.startMs, u.endMs, u.text, JSON.stringify(u.redactions)],
+  );
+  return rows[0] ? toUtterance(rows[0]) : null;
+}
+
+export async function utteranceExists(q: Queryable, callId: string, id: string): Promise<boolean> {
+  return (await q.query('SELECT 1 FROM utterances WHERE call_id = $1 AND id = $2', [callId, id])).length > 0;
+}
+
+export async function listUtterances(q: Queryable, callId: string): Promise<StoredUtterance[]> {
+  const rows = await q.query('SELECT * FROM utterances WHERE call_id = $1 ORDER BY start_ms, seq', [callId]);
+  return rows.map(toUtterance);
+}
+
+/** The last `n` utterances of a call, oldest first (to rebuild context after a restart). */
+export async function recentUtterances(q: Queryable, callId: string, n: number): Promise<StoredUtterance[]> {
+  const rows = await q.query('SELECT * FROM utterances WHERE call_id = $1 ORDER BY start_ms DESC, seq DESC LIMIT $2', [callId, n]);
+  return rows.map(toUtterance).reverse();
+}
+
+/** Earlier calls of a customer within `days` before `before`, with the categories that alerted. */
+export async function priorContacts(
+  q: Queryable,
+  customerId: string,
+  beforeCallId: string,
+  before: string,
+  days: number,
+): Promise<{ callId: string; at: string; categories: string[] }[]> {
+  const rows = await q.query(
+    `SELECT c.id, c.started_at, coalesce(array_agg(DISTINCT a.category) FILTER (WHERE a.category IS NOT NULL), '{}') AS categories
+     FROM calls c LEFT JOIN alerts a ON a.call_id = c.id AND a.status <> 'false_positive'
+     WHERE c.customer_id = $1 AND c.id <> $2 AND c.started_at < $3::timestamptz
+       AND c.started_at >= $3::timestamptz - make_interval(days => $4)
+     GROUP BY c.id, c.started_at ORDER BY c.started_at`,
+    [customerId, beforeCallId, before, days],
+  );
+  return rows.map((r) => ({ callId: r.id, at: new Date(r.started_at).toISOString(), categories: r.categories }));
+}

@@ -1,0 +1,40 @@
+import { pino } from 'pino';
+import { loadConfig, type RadarConfig } from '../../src/core/config.js';
+import { startServer, type RunningServer } from '../../src/api/server.js';
+import type { Db } from '../../src/store/db.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export function testConfig(overrides: Record<string, string> = {}): RadarConfig {
+  return loadConfig({ RADAR_ADMIN_TOKEN: ADMIN_TOKEN, PORT: '0', RADAR_HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...overrides });
+}
+
+/** A real server on an ephemeral port over the given database. */
+export async function startTestServer(db: Db, overrides: Record<string, string> = {}): Promise<RunningServer> {
+  return startServer(testConfig(overrides), { db, log: pino({ level: 'silent' }) });
+}
+
+export const adminHeaders = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
+
+/** fetch against the server with JSON in and out. */
+export async function api(
+  server: RunningServer,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = adminHeaders,
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const res = await fetch(server.url + path, {
+    method,
+    headers: body === undefined ? Object.fromEntries(Object.entries(headers).filter(([k]) => k !== 'content-type')) : headers,
+    body: body === undefined ? undefined : typeof body === 'string' || body instanceof Uint8Array ? (body as any) : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, body: parsed, headers: res.headers };
+}
