@@ -4,6 +4,7 @@ import { UsageError } from './command.js';
 // Commands load lazily so `radar detect` does not pay for the server's imports.
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   serve: { summary: 'start the Radar server', load: async () => (await import('./commands/serve.js')).default },
+  demo: { summary: 'replay bundled Korean calls into a running server', load: async () => (await import('./commands/demo.js')).default },
 };
 
 function help(): string {
@@ -37,6 +38,9 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = 2;
       return;
     }
-    throw err;
+    // Expected failures (unreachable server, bad file) read better without a stack.
+    console.error(`radar ${name}: ${(err as Error).message}`);
+    if (process.env.DEBUG) console.error(err);
+    process.exitCode = 1;
   }
 }
