@@ -120,6 +120,11 @@ export class EnergyGate {
   isLoud(w: Float32Array): boolean {
     const db = windowDbfs(w);
     this.floorDb = db < this.floorDb ? db : this.floorDb + this.o.floorRiseDb;
-    return db > this.o.minDbfs && db > this.floorDb + this.o.marginDb;
+    return db > this.thresholdDb();
+  }
+
+  /** The level a window must exceed to count as loud, dBFS. */
+  thresholdDb(): number {
+    return Math.max(this.o.minDbfs, this.floorDb + this.o.marginDb);
   }
 }
