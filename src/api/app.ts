@@ -57,6 +57,13 @@ export async function buildApp(ctx: RadarContext): Promise<FastifyInstance> {
     if (!req.principal) throw new RadarError(401, 'unauthenticated', 'Sign in or send a bearer token');
   });
 
+  app.addHook('onResponse', async (req, reply) => {
+    ctx.metrics.httpSeconds.observe(
+      { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
   await healthRoutes(app, ctx);
   await authRoutes(app, ctx);
   await adminRoutes(app, ctx);

@@ -3,6 +3,7 @@ import '@fastify/swagger';
 import '@fastify/cookie';
 import type { RadarConfig } from '../core/config.js';
 import type { Logger } from '../core/log.js';
+import type { RadarMetrics } from '../core/metrics.js';
 import type { Bus } from '../bus/types.js';
 import type { DetectionEngine } from '../detect/types.js';
 import type { LivePipeline } from '../pipeline/live-pipeline.js';
@@ -14,6 +15,7 @@ export interface RadarContext {
   db: Db;
   bus: Bus;
   log: Logger;
+  metrics: RadarMetrics;
   pipeline: LivePipeline;
   engine(): DetectionEngine;
   /** Hot-swaps the rule set: calls pick it up from their next utterance. */

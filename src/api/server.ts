@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { RadarConfig } from '../core/config.js';
 import { createLogger, type Logger } from '../core/log.js';
+import { createMetrics } from '../core/metrics.js';
 import { createLocalBus } from '../bus/local-bus.js';
 import type { Bus } from '../bus/types.js';
 import { createDefaultEngine } from '../detect/index.js';
@@ -40,11 +41,12 @@ export async function startServer(config: RadarConfig, opts: StartOptions = {}):
   const firstAdmin = await ensureFirstAdmin(db);
   let engine = opts.engine ?? createDefaultEngine();
   const bus = opts.bus ?? createLocalBus();
+  const metrics = createMetrics({ defaultMetrics: opts.listen !== false && !opts.db });
   const pipeline = createLivePipeline({
-    db, bus, log, engine: () => engine, redact, maxUtteranceChars: config.maxUtteranceChars, contextLines: config.contextLines,
+    db, bus, log, metrics, engine: () => engine, redact, maxUtteranceChars: config.maxUtteranceChars, contextLines: config.contextLines,
   });
   const ctx: RadarContext = {
-    config, db, bus, log, pipeline,
+    config, db, bus, log, pipeline, metrics,
     engine: () => engine,
     setEngine: (e) => { engine = e; },
   };

@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { Bus, LiveEvent } from '../bus/types.js';
+import type { RadarMetrics } from '../core/metrics.js';
 import type { Db } from '../store/db.js';
 import * as eventsRepo from '../store/events.js';
 
@@ -21,6 +22,7 @@ export interface SseOptions {
   lastEventId: number | null;
   /** Whether persisted events from the log should be replayed to this client. */
   replayFilter?: (type: string, payload: unknown) => boolean;
+  metrics?: RadarMetrics;
 }
 
 export function parseLastEventId(header: unknown, query: unknown): number | null {
@@ -65,6 +67,8 @@ export async function streamEvents(reply: FastifyReply, opts: SseOptions): Promi
     res.end();
   }
   res.on('close', close);
+  opts.metrics?.sseClients.inc();
+  res.once('close', () => opts.metrics?.sseClients.dec());
 
   try {
     if (opts.lastEventId !== null) {

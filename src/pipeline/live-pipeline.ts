@@ -1,4 +1,5 @@
 import type { Logger } from '../core/log.js';
+import type { RadarMetrics } from '../core/metrics.js';
 import { newId } from '../core/ids.js';
 import { notFound } from '../core/errors.js';
 import { KeyedQueue } from '../core/keyed-queue.js';
@@ -27,6 +28,7 @@ export interface PipelineDeps {
   log: Logger;
   engine: () => DetectionEngine;
   redact: Redactor;
+  metrics?: RadarMetrics;
   maxUtteranceChars: number;
   contextLines: number;
   /** Repeat-contact look-back for the detector's call context. */
@@ -63,9 +65,19 @@ export function createLivePipeline(deps: PipelineDeps): LivePipeline {
   }, Math.min(idleMs, 60_000));
   sweep.unref();
 
+  const metrics = deps.metrics;
+
   function dropState(callId: string) {
     states.get(callId)?.detector.close();
     states.delete(callId);
+    metrics?.activeCalls.set(states.size);
+  }
+
+  function detect(state: CallState, u: Utterance): Hit[] {
+    const end = metrics?.detectionSeconds.startTimer();
+    const hits = state.detector.push(u);
+    end?.();
+    return hits;
   }
 
   async function loadState(callId: string): Promise<CallState> {
@@ -98,6 +110,7 @@ export function createLivePipeline(deps: PipelineDeps): LivePipeline {
       touchedAt: Date.now(),
     };
     states.set(callId, state);
+    metrics?.activeCalls.set(states.size);
     return state;
   }
 
@@ -109,12 +122,20 @@ export function createLivePipeline(deps: PipelineDeps): LivePipeline {
     const result = await deps.db.tx(async (q) => {
       const stored = await callsRepo.insertUtterance(q, { ...u, redactions });
       if (!stored) return null; // already stored: idempotent no-op
-      const hits = state.detector.push(u);
+      const hits = detect(state, u);
       const context = [...state.recent, toContext(u)];
       const folded = await foldHits(q, { callId: u.callId, hits, context, callAlerts: state.alerts, wasEscalated: state.escalated });
       return { hits, folded };
     });
-    if (!result) return { accepted: false };
+    if (!result) {
+      metrics?.utterances.inc({ final: 'true', outcome: 'duplicate' });
+      return { accepted: false };
+    }
+    metrics?.utterances.inc({ final: 'true', outcome: 'stored' });
+    for (const e of result.folded.events) {
+      const alert = (e.payload as { alert?: { category: string } }).alert;
+      if (alert) metrics?.alerts.inc({ category: alert.category, kind: e.type });
+    }
     state.recent.push(toContext(u));
     if (state.recent.length > deps.contextLines) state.recent.splice(0, state.recent.length - deps.contextLines);
     state.escalated = result.folded.escalated;
@@ -126,7 +147,8 @@ export function createLivePipeline(deps: PipelineDeps): LivePipeline {
 
   async function processPartial(state: CallState, u: Utterance): Promise<IngestResult> {
     if (await callsRepo.utteranceExists(deps.db, u.callId, u.id)) return { accepted: false };
-    const hits = state.detector.push(u);
+    metrics?.utterances.inc({ final: 'false', outcome: 'partial' });
+    const hits = detect(state, u);
     publishUtterance(u, hits);
     return { accepted: true };
   }

@@ -7,3 +7,4 @@ export * as alerts from './alerts.js';
 export * as events from './events.js';
 export * as audit from './audit.js';
 export { ROLES, type Role, type User } from './users.js';
+export * as ruleSets from './rule-sets.js';

@@ -14,6 +14,7 @@ export const PERMISSIONS = [
   'users:manage',
   'tokens:manage',
   'audit:read',
+  'metrics:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

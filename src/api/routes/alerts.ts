@@ -42,7 +42,7 @@ export async function alertRoutes(app: FastifyInstance, ctx: RadarContext) {
     },
   }, async (req, reply) => {
     await streamEvents(reply, {
-      db, bus,
+      db, bus, metrics: ctx.metrics,
       accept: (e) => e.seq !== null && ALERT_STREAM_TYPES.has(e.type),
       replayFilter: (type) => ALERT_STREAM_TYPES.has(type),
       lastEventId: parseLastEventId(req.headers['last-event-id'], (req.query as { lastEventId?: string }).lastEventId),

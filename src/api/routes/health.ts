@@ -1,8 +1,17 @@
 import type { FastifyInstance } from 'fastify';
+import { requirePermission } from '../auth/plugin.js';
 import type { RadarContext } from '../context.js';
 
 export async function healthRoutes(app: FastifyInstance, ctx: RadarContext) {
   app.get('/healthz', { config: { public: true }, schema: { tags: ['health'], summary: 'The process is up' } }, async () => ({ status: 'ok' }));
+
+  app.get('/metrics', {
+    preHandler: requirePermission('metrics:read'),
+    schema: { tags: ['health'], summary: 'Prometheus metrics (bearer token with metrics:read)' },
+  }, async (_req, reply) => {
+    reply.header('content-type', ctx.metrics.registry.contentType);
+    return ctx.metrics.registry.metrics();
+  });
 
   app.get('/readyz', { config: { public: true }, schema: { tags: ['health'], summary: 'Ready to accept work: the database answers' } }, async (_req, reply) => {
     const checks: Record<string, string> = {};
