@@ -5,6 +5,9 @@ import { UsageError } from './command.js';
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   serve: { summary: 'start the Radar server', load: async () => (await import('./commands/serve.js')).default },
   demo: { summary: 'replay bundled Korean calls into a running server', load: async () => (await import('./commands/demo.js')).default },
+  transcribe: { summary: 'transcribe recorded calls (WAV/MP3/M4A/FLAC), print or post to a server', load: async () => (await import('./commands/transcribe.js')).default },
+  vad: { summary: 'print the speech segments of recorded calls', load: async () => (await import('./commands/vad.js')).default },
+  models: { summary: 'list or install STT models (models pull ko-streaming-zipformer)', load: async () => (await import('./commands/models.js')).default },
 };
 
 function help(): string {
