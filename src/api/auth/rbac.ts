@@ -11,6 +11,8 @@ export const PERMISSIONS = [
   'alerts:triage',
   'rules:read',
   'rules:write',
+  'cases:read',
+  'cases:write',
   'users:manage',
   'tokens:manage',
   'audit:read',
@@ -20,11 +22,11 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  officer: ['calls:read', 'calls:read:own', 'alerts:read', 'alerts:triage', 'rules:read'],
-  supervisor: ['calls:read', 'calls:read:own', 'alerts:read', 'alerts:triage', 'rules:read'],
-  analyst: ['calls:read', 'calls:read:own', 'alerts:read', 'rules:read'],
+  officer: ['calls:read', 'calls:read:own', 'alerts:read', 'alerts:triage', 'rules:read', 'cases:read', 'cases:write'],
+  supervisor: ['calls:read', 'calls:read:own', 'alerts:read', 'alerts:triage', 'rules:read', 'cases:read', 'cases:write'],
+  analyst: ['calls:read', 'calls:read:own', 'alerts:read', 'rules:read', 'cases:read'],
   agent: ['calls:read:own'],
-  auditor: ['calls:read', 'calls:read:own', 'alerts:read', 'rules:read', 'audit:read'],
+  auditor: ['calls:read', 'calls:read:own', 'alerts:read', 'rules:read', 'audit:read', 'cases:read'],
 };
 
 export function permissionsFor(role: Role, scopes: readonly string[] = []): Set<Permission> {
