@@ -1,12 +1,40 @@
-export type { CallContext, CallDetector, DetectionEngine, PriorContact } from './types.js';
-import { createKeywordEngine } from './keyword-engine.js';
-import type { DetectionEngine } from './types.js';
+import { readFileSync } from 'node:fs';
+import type { Hit, Speaker } from '../core/types.js';
+import { compileDoc } from './compile.js';
+import { createEngine, type EngineOptions, type RadarEngine } from './engine.js';
+import { parseRuleSetText, type RuleSetDoc } from './ruleset.js';
+
+// Public surface of the detection stage. Everything else in src/detect is
+// internal and may change with the engine.
+
+export type { CallContext, CallDetector, DetectionEngine, PriorContact, RuleInfo } from './types.js';
+export type { RadarEngine, EngineOptions } from './engine.js';
+export type { RuleSetDoc, RuleDoc, Expr, RuleSetIssue } from './ruleset.js';
+export { checkRuleSet, parseRuleSetText } from './ruleset.js';
+export { backtest } from './backtest.js';
+export type { BacktestInput, BacktestItem, BacktestReport, EngineSummary, HitSample } from './backtest.js';
+
+const DEFAULT_RULES_URL = new URL('./rules/default.yaml', import.meta.url);
+
+/** Validates a rule-set document (RadarError 400 'invalid_rule_set') and compiles it once. */
+export function compileRuleSet(doc: unknown, opts?: EngineOptions): RadarEngine {
+  return createEngine(compileDoc(doc), opts);
+}
+
+/** The bundled default Korean dictionary as a document (a fresh copy each call). */
+export function loadDefaultRuleSet(): RuleSetDoc {
+  return parseRuleSetText(readFileSync(DEFAULT_RULES_URL, 'utf8'), 'yaml') as RuleSetDoc;
+}
 
 /** The engine built from the bundled default Korean dictionary. */
-export function createDefaultEngine(): DetectionEngine {
-  return createKeywordEngine([
-    { id: 'external_authority.fss', category: 'external_authority', severity: 5, terms: ['금융감독원', '금감원'] },
-    { id: 'media.press', category: 'media', severity: 4, terms: ['언론사', '기자'] },
-    { id: 'legal.lawsuit', category: 'legal', severity: 4, terms: ['소송', '고소'] },
-  ]);
+export function createDefaultEngine(): RadarEngine {
+  return compileRuleSet(loadDefaultRuleSet());
+}
+
+/** Hits for one sentence, as if a final utterance of a fresh call (the rules screen). */
+export function testSentence(engine: RadarEngine, text: string, opts: { speaker?: Speaker } = {}): Hit[] {
+  const call = engine.openCall({ callId: 'rule-test' });
+  const hits = call.push({ id: 'rule-test-1', callId: 'rule-test', speaker: opts.speaker ?? 'customer', startMs: 0, endMs: 0, text, final: true });
+  call.close();
+  return hits;
 }

@@ -1,4 +1,4 @@
-import type { Hit, Utterance } from '../core/types.js';
+import type { Hit, Severity, Speaker, Utterance } from '../core/types.js';
 
 // The detection stage's public contract. The ingest service and the backtest use
 // only this; the engine behind it can change freely.
@@ -27,9 +27,20 @@ export interface CallDetector {
   close(): void;
 }
 
+/** What a rule is, for screens and reports (no matching internals). */
+export interface RuleInfo {
+  id: string;
+  category: string;
+  severity: Severity;
+  description: string;
+  speakers: Speaker[];
+}
+
 export interface DetectionEngine {
   /** Version of the compiled rule set. */
   readonly version: number;
   readonly ruleCount: number;
+  /** The rules behind the engine (optional so simple engines stay valid). */
+  readonly rules?: readonly RuleInfo[];
   openCall(ctx: CallContext): CallDetector;
 }

@@ -1,0 +1,135 @@
+// Aho–Corasick automaton over the jamo alphabet, compiled to a full DFA.
+//
+// Why a full DFA: the alphabet is tiny (77 symbols: jamo, Latin, digits, OTHER),
+// so every state can store all of its transitions in one flat Int32Array row and
+// the search loop is one array load per input symbol, with no failure-link
+// chasing. Memory is states × 77 × 4 bytes (≈ 30 MB for ~100k states, i.e.
+// thousands of rules with their fuzzy pieces); see docs/detection.md.
+//
+// Outputs are stored per state as a contiguous run of pattern ids plus a
+// "dictionary link" to the nearest proper suffix state that also has outputs, so
+// reporting all patterns that end at a position costs O(number of matches).
+
+export interface Automaton {
+  readonly alpha: number;
+  readonly states: number;
+  /** delta[state * alpha + symbol] = next state. */
+  readonly delta: Int32Array;
+  /** 1 when the state (or a suffix state) ends some pattern. */
+  readonly hasOut: Uint8Array;
+  readonly outStart: Int32Array;
+  readonly outCount: Int32Array;
+  readonly outIds: Int32Array;
+  /** Next suffix state with outputs, or -1. */
+  readonly dictLink: Int32Array;
+  /** Pattern lengths in symbols. */
+  readonly patternLength: Int32Array;
+}
+
+/** Builds the automaton for `patterns` (ids are array indices). */
+export function buildAutomaton(patterns: readonly Uint8Array[], alpha: number): Automaton {
+  let cap = 1024;
+  let delta = new Int32Array(cap * alpha).fill(-1);
+  let states = 1;
+  const own: number[][] = [[]];
+  for (let p = 0; p < patterns.length; p++) {
+    const pat = patterns[p];
+    let s = 0;
+    for (let i = 0; i < pat.length; i++) {
+      const at = s * alpha + pat[i];
+      let next = delta[at];
+      if (next < 0) {
+        if (states === cap) {
+          cap *= 2;
+          const grown = new Int32Array(cap * alpha).fill(-1);
+          grown.set(delta);
+          delta = grown;
+        }
+        next = states++;
+        own.push([]);
+        delta[at] = next;
+      }
+      s = next;
+    }
+    own[s].push(p);
+  }
+  delta = delta.slice(0, states * alpha);
+  const fail = new Int32Array(states);
+  const order = breadthFirst(delta, fail, states, alpha);
+  return finishOutputs(delta, fail, order, own, patterns, alpha);
+}
+
+/** Fills missing transitions (DFA completion) and failure links in BFS order. */
+function breadthFirst(delta: Int32Array, fail: Int32Array, states: number, alpha: number): Int32Array {
+  const order = new Int32Array(states);
+  let head = 0;
+  let tail = 0;
+  for (let c = 0; c < alpha; c++) {
+    const t = delta[c];
+    if (t < 0) delta[c] = 0;
+    else { fail[t] = 0; order[tail++] = t; }
+  }
+  while (head < tail) {
+    const s = order[head++];
+    const fs = fail[s];
+    for (let c = 0; c < alpha; c++) {
+      const t = delta[s * alpha + c];
+      if (t < 0) {
+        delta[s * alpha + c] = delta[fs * alpha + c];
+      } else {
+        fail[t] = delta[fs * alpha + c];
+        order[tail++] = t;
+      }
+    }
+  }
+  return order.subarray(0, tail);
+}
+
+function finishOutputs(
+  delta: Int32Array, fail: Int32Array, order: Int32Array, own: number[][],
+  patterns: readonly Uint8Array[], alpha: number,
+): Automaton {
+  const states = own.length;
+  const outStart = new Int32Array(states);
+  const outCount = new Int32Array(states);
+  const flat: number[] = [];
+  for (let s = 0; s < states; s++) {
+    outStart[s] = flat.length;
+    outCount[s] = own[s].length;
+    for (const p of own[s]) flat.push(p);
+  }
+  const dictLink = new Int32Array(states).fill(-1);
+  const hasOut = new Uint8Array(states);
+  hasOut[0] = outCount[0] > 0 ? 1 : 0;
+  for (let k = 0; k < order.length; k++) {
+    const s = order[k];
+    const f = fail[s];
+    dictLink[s] = outCount[f] > 0 ? f : dictLink[f];
+    hasOut[s] = outCount[s] > 0 || dictLink[s] >= 0 ? 1 : 0;
+  }
+  const patternLength = new Int32Array(patterns.length);
+  patterns.forEach((p, i) => { patternLength[i] = p.length; });
+  return { alpha, states, delta, hasOut, outStart, outCount, outIds: Int32Array.from(flat), dictLink, patternLength };
+}
+
+/**
+ * Runs the automaton over sym[0, n) and calls `report(patternId, endExclusive)`
+ * for every occurrence, in order of end position.
+ */
+export function scanSymbols(
+  a: Automaton, sym: Uint8Array, n: number, report: (patternId: number, end: number) => void,
+): void {
+  const { delta, hasOut, alpha } = a;
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    s = delta[s * alpha + sym[i]];
+    if (hasOut[s] === 0) continue;
+    let t = s;
+    while (t >= 0) {
+      const from = a.outStart[t];
+      const to = from + a.outCount[t];
+      for (let k = from; k < to; k++) report(a.outIds[k], i + 1);
+      t = a.dictLink[t];
+    }
+  }
+}

@@ -1,0 +1,286 @@
+import type { Severity, Speaker } from '../core/types.js';
+import { buildAutomaton, type Automaton } from './automaton.js';
+import { budgetFor, maxEditsFor, MAX_FUZZY_SYMBOLS, myersMasks, pieces } from './fuzzy.js';
+import { ALPHABET_SIZE, syllableCount, toSymbols } from './jamo.js';
+import { normalizeTerm } from './normalize.js';
+import { assertRuleSet, invalid, type Expr, type RuleDoc, type RuleSetDoc } from './ruleset.js';
+
+// Compiles a validated rule-set document once into: one automaton over every
+// pattern (term aliases, fuzzy pieces, exceptions, context cues, negation cues),
+// an alias table, and a tree of small nodes per rule that the evaluator walks.
+
+export type AliasKind = 'term' | 'cue' | 'exception' | 'neg' | 'cancel' | 'break';
+
+export interface FuzzySpec {
+  maxEdits: number;
+  budget: number;
+  peq: Int32Array;
+}
+
+export interface Alias {
+  id: number;
+  kind: AliasKind;
+  /** As written in the rule set, without boundary markers. */
+  term: string;
+  norm: string;
+  syms: Uint8Array;
+  openStart: boolean;
+  openEnd: boolean;
+  fuzzy: FuzzySpec | null;
+}
+
+/** How a pattern of the automaton is used: the alias itself or a fuzzy piece of it. */
+export interface PatternUse {
+  alias: number;
+  /** -1 for the whole alias, else the piece's symbol offset in the alias. */
+  pieceOffset: number;
+}
+
+export type Node =
+  | { k: 'atom'; aliases: Set<number>; exceptions: number[]; label: string }
+  | { k: 'rule'; rule: number }
+  | { k: 'any'; kids: Node[] }
+  | { k: 'all'; kids: Node[] }
+  | { k: 'not'; kid: Node }
+  | { k: 'near'; a: Node; b: Node; within: number; negate: boolean }
+  | { k: 'then'; a: Node; b: Node; withinMs: number; slot: number }
+  | { k: 'count'; kid: Node; atLeast: number; withinMs: number; slot: number }
+  | { k: 'repeat'; withinDays: number; categories: string[] | null; atLeast: number };
+
+export interface CompiledRule {
+  index: number;
+  id: string;
+  category: string;
+  severity: Severity;
+  description: string;
+  speakers: Speaker[];
+  node: Node;
+  negation: boolean;
+  /** Number of per-call history slots (then/count nodes). */
+  slots: number;
+  /** Rules this one refers to with {rule: id}. */
+  refs: number[];
+}
+
+export interface CompiledRuleSet {
+  version: number;
+  name: string;
+  doc: RuleSetDoc;
+  rules: CompiledRule[];
+  /** Rule indices in evaluation order (referenced rules first). */
+  order: number[];
+  /** Position of each rule in `order`. */
+  rank: Int32Array;
+  aliases: Alias[];
+  automaton: Automaton;
+  uses: PatternUse[][];
+  /** alias id → rules whose evaluation this alias can trigger. */
+  triggers: number[][];
+  /** rule index → rules that refer to it. */
+  dependents: number[][];
+  negationWithin: number;
+  /** Longest term alias in normalised characters (split-phrase window). */
+  maxTermLength: number;
+}
+
+interface Builder {
+  aliases: Alias[];
+  byKey: Map<string, number>;
+  fuzzyDefault: boolean;
+}
+
+function parseTerm(raw: string): { text: string; openStart: boolean; openEnd: boolean } {
+  const openStart = raw.startsWith('*');
+  const openEnd = raw.endsWith('*') && raw.length > 1;
+  return { text: raw.slice(openStart ? 1 : 0, openEnd ? -1 : undefined), openStart, openEnd };
+}
+
+/**
+ * Registers an alias. Terms are bounded unless marked with '*'; cues and
+ * negation words are fragments and open on both sides. Fuzzy matching is for
+ * closed (noun-like) term aliases of ≥3 syllables: an open end ("민원 넣*")
+ * would let a near miss run into any following word.
+ */
+function addAlias(b: Builder, raw: string, kind: AliasKind, fuzzy: boolean): number {
+  const p = parseTerm(raw);
+  const open = kind !== 'term';
+  const norm = normalizeTerm(p.text);
+  const openStart = open || p.openStart;
+  const openEnd = open || p.openEnd;
+  const syms = toSymbols(norm);
+  const edits = kind === 'term' && fuzzy && !openEnd && /^[\uac00-\ud7a3]+$/.test(norm) && syms.length <= MAX_FUZZY_SYMBOLS
+    ? maxEditsFor(syllableCount(norm)) : 0;
+  const key = `${kind}|${norm}|${openStart}|${openEnd}|${edits}`;
+  const known = b.byKey.get(key);
+  if (known !== undefined) return known;
+  const id = b.aliases.length;
+  b.aliases.push({
+    id, kind, term: p.text, norm, syms, openStart, openEnd,
+    fuzzy: edits > 0 ? { maxEdits: edits, budget: budgetFor(edits), peq: myersMasks(syms) } : null,
+  });
+  b.byKey.set(key, id);
+  return id;
+}
+
+interface RuleCtx {
+  b: Builder;
+  doc: RuleSetDoc;
+  ruleIndex: Map<string, number>;
+  exceptions: number[];
+  fuzzy: boolean;
+  slots: number;
+  refs: Set<number>;
+  /** Aliases whose occurrence should trigger evaluating this rule. */
+  triggers: Set<number>;
+}
+
+function atom(ctx: RuleCtx, terms: string[], kind: 'term' | 'cue', positive: boolean, label: string): Node {
+  const ids = terms.map((t) => addAlias(ctx.b, t, kind, ctx.fuzzy));
+  if (positive) for (const id of ids) ctx.triggers.add(id);
+  return { k: 'atom', aliases: new Set(ids), exceptions: kind === 'term' ? ctx.exceptions : [], label };
+}
+
+function cueTerms(ctx: RuleCtx, near: string | string[]): string[] {
+  return typeof near === 'string' ? ctx.doc.cues?.[near] ?? [] : near;
+}
+
+/** Compiles an expression; `positive` is false under not/notNear's second part. */
+function compileExpr(ctx: RuleCtx, e: Expr, positive: boolean): Node {
+  if (typeof e === 'string') return atom(ctx, [e], 'term', positive, e);
+  if ('terms' in e) return atom(ctx, e.terms, 'term', positive, e.terms.join('|'));
+  if ('cue' in e) return atom(ctx, ctx.doc.cues?.[e.cue] ?? [], 'cue', positive, `cue:${e.cue}`);
+  if ('rule' in e) {
+    const r = ctx.ruleIndex.get(e.rule)!;
+    ctx.refs.add(r);
+    return { k: 'rule', rule: r };
+  }
+  if ('any' in e) return { k: 'any', kids: e.any.map((x) => compileExpr(ctx, x, positive)) };
+  if ('all' in e) return { k: 'all', kids: e.all.map((x) => compileExpr(ctx, x, positive)) };
+  if ('not' in e) return { k: 'not', kid: compileExpr(ctx, e.not, false) };
+  if ('near' in e) {
+    return { k: 'near', a: compileExpr(ctx, e.near[0], positive), b: compileExpr(ctx, e.near[1], false), within: e.within, negate: false };
+  }
+  if ('notNear' in e) {
+    return { k: 'near', a: compileExpr(ctx, e.notNear[0], positive), b: compileExpr(ctx, e.notNear[1], false), within: e.within, negate: true };
+  }
+  if ('then' in e) {
+    // The first part must be remembered even when the second is absent, so both trigger.
+    return { k: 'then', a: compileExpr(ctx, e.then[0], positive), b: compileExpr(ctx, e.then[1], positive), withinMs: e.withinSec * 1000, slot: ctx.slots++ };
+  }
+  if ('count' in e) {
+    return { k: 'count', kid: compileExpr(ctx, e.count, positive), atLeast: e.atLeast, withinMs: e.withinSec * 1000, slot: ctx.slots++ };
+  }
+  const r = e.repeatContact;
+  return { k: 'repeat', withinDays: r.withinDays, categories: r.categories ?? null, atLeast: r.atLeast ?? 1 };
+}
+
+/** The simple form: terms, then require/unless context around each match. */
+function compileSimple(ctx: RuleCtx, r: RuleDoc, within: number): Node {
+  let node: Node = atom(ctx, r.terms!, 'term', true, r.terms!.slice(0, 3).join('|'));
+  if (r.require) {
+    const cue = atom(ctx, cueTerms(ctx, r.require.near), 'cue', false, `require:${String(r.require.near)}`);
+    node = { k: 'near', a: node, b: cue, within: r.require.within ?? within, negate: false };
+  }
+  if (r.unless) {
+    const cue = atom(ctx, cueTerms(ctx, r.unless.near), 'cue', false, `unless:${String(r.unless.near)}`);
+    node = { k: 'near', a: node, b: cue, within: r.unless.within ?? within, negate: true };
+  }
+  return node;
+}
+
+/** Orders rules so that referenced rules come first; throws on cycles. */
+function topoOrder(rules: CompiledRule[]): number[] {
+  const state = new Uint8Array(rules.length); // 0 new, 1 visiting, 2 done
+  const order: number[] = [];
+  const visit = (i: number, path: string[]) => {
+    if (state[i] === 2) return;
+    if (state[i] === 1) {
+      throw invalid([{ path: `$.rules[${i}].match`, message: `rule references form a cycle: ${[...path, rules[i].id].join(' → ')}` }]);
+    }
+    state[i] = 1;
+    for (const d of rules[i].refs) visit(d, [...path, rules[i].id]);
+    state[i] = 2;
+    order.push(i);
+  };
+  rules.forEach((_, i) => visit(i, []));
+  return order;
+}
+
+function addGlobalCues(b: Builder, doc: RuleSetDoc): void {
+  for (const t of doc.negation?.cues ?? []) addAlias(b, t, 'neg', false);
+  for (const t of doc.negation?.cancel ?? []) addAlias(b, t, 'cancel', false);
+  for (const t of doc.negation?.breaks ?? []) addAlias(b, t, 'break', false);
+}
+
+/** Patterns of the automaton: every alias whole, plus the pieces of fuzzy aliases. */
+function buildPatterns(aliases: Alias[]): { automaton: Automaton; uses: PatternUse[][] } {
+  const patterns: Uint8Array[] = [];
+  const uses: PatternUse[][] = [];
+  const byKey = new Map<string, number>();
+  const add = (syms: Uint8Array, use: PatternUse) => {
+    const key = syms.join(',');
+    let id = byKey.get(key);
+    if (id === undefined) {
+      id = patterns.length;
+      patterns.push(syms);
+      uses.push([]);
+      byKey.set(key, id);
+    }
+    uses[id].push(use);
+  };
+  for (const a of aliases) {
+    if (a.syms.length === 0) continue;
+    add(a.syms, { alias: a.id, pieceOffset: -1 });
+    if (!a.fuzzy) continue;
+    for (const [off, len] of pieces(a.syms.length, a.fuzzy.maxEdits)) {
+      add(a.syms.subarray(off, off + len), { alias: a.id, pieceOffset: off });
+    }
+  }
+  return { automaton: buildAutomaton(patterns, ALPHABET_SIZE), uses };
+}
+
+/** Validates and compiles a rule-set document. */
+export function compileDoc(input: unknown): CompiledRuleSet {
+  assertRuleSet(input);
+  const doc = input;
+  const b: Builder = { aliases: [], byKey: new Map(), fuzzyDefault: doc.defaults?.fuzzy ?? true };
+  addGlobalCues(b, doc);
+  const enabled = doc.rules.filter((r) => r.enabled !== false);
+  const ruleIndex = new Map(enabled.map((r, i) => [r.id, i]));
+  const within = doc.defaults?.contextWithin ?? 12;
+  const triggers = new Map<number, Set<number>>();
+  const rules: CompiledRule[] = enabled.map((r, i) => {
+    const ctx: RuleCtx = {
+      b, doc, ruleIndex, exceptions: [], fuzzy: r.fuzzy ?? b.fuzzyDefault, slots: 0, refs: new Set(), triggers: new Set(),
+    };
+    ctx.exceptions = (r.exceptions ?? []).map((t) => addAlias(b, t, 'exception', false));
+    const node = r.match !== undefined ? compileExpr(ctx, r.match, true) : compileSimple(ctx, r, within);
+    for (const a of ctx.triggers) {
+      if (!triggers.has(a)) triggers.set(a, new Set());
+      triggers.get(a)!.add(i);
+    }
+    return {
+      index: i, id: r.id, category: r.category, severity: r.severity, description: r.description ?? '',
+      speakers: r.speakers ?? doc.defaults?.speakers ?? ['customer'],
+      node, negation: r.negation ?? true, slots: ctx.slots, refs: [...ctx.refs],
+    };
+  });
+  for (const [i, r] of doc.rules.entries()) {
+    if (r.enabled === false && doc.rules.some((o) => o.enabled !== false && JSON.stringify(o.match ?? null).includes(`"rule":"${r.id}"`))) {
+      throw invalid([{ path: `$.rules[${i}].enabled`, message: `rule '${r.id}' is disabled but other rules refer to it` }]);
+    }
+  }
+  const order = topoOrder(rules);
+  const rank = new Int32Array(rules.length);
+  order.forEach((r, k) => { rank[r] = k; });
+  const dependents: number[][] = rules.map(() => []);
+  for (const r of rules) for (const d of r.refs) dependents[d].push(r.index);
+  const { automaton, uses } = buildPatterns(b.aliases);
+  const maxTermLength = Math.max(1, ...b.aliases.filter((a) => a.kind === 'term').map((a) => a.norm.length));
+  return {
+    version: doc.version, name: doc.name ?? 'rules', doc, rules, order, rank,
+    aliases: b.aliases, automaton, uses,
+    triggers: b.aliases.map((a) => [...(triggers.get(a.id) ?? [])]),
+    dependents, negationWithin: doc.negation?.within ?? 14, maxTermLength,
+  };
+}
