@@ -4,6 +4,8 @@ import { UsageError } from './command.js';
 // Commands load lazily so `radar detect` does not pay for the server's imports.
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   serve: { summary: 'start the Radar server', load: async () => (await import('./commands/serve.js')).default },
+  detect: { summary: 'detect risk expressions in JSON lines from stdin', load: async () => (await import('./commands/detect.js')).default },
+  rules: { summary: 'check a rule set or test a sentence', load: async () => (await import('./commands/rules.js')).default },
   demo: { summary: 'replay bundled Korean calls into a running server', load: async () => (await import('./commands/demo.js')).default },
   transcribe: { summary: 'transcribe recorded calls (WAV/MP3/M4A/FLAC), print or post to a server', load: async () => (await import('./commands/transcribe.js')).default },
   vad: { summary: 'print the speech segments of recorded calls', load: async () => (await import('./commands/vad.js')).default },

@@ -34,11 +34,30 @@ function boundariesOk(a: Alias, t: NormText, s: number, e: number): boolean {
   return true;
 }
 
+const SENTENCE_ENDS = new Set([...'요다죠까'].map((c) => c.charCodeAt(0)));
+const GO = '고'.charCodeAt(0);
+/** Auxiliary verbs after -고 that keep the clause going (가고 싶지는 않아요). */
+const AUXILIARIES = new Set([...'싶있하말나보계'].map((c) => c.charCodeAt(0)));
+
+/**
+ * Clause ends for negation scope: sentence punctuation, and — because STT rarely
+ * punctuates — a word ending in a sentence-final ending (…요, …다) or a
+ * connective -고 that is followed by a new word ("넣고 소송은 안 해요").
+ */
+function findBreaks(t: NormText, out: number[]): void {
+  for (let k = 1; k < t.n; k++) {
+    if (t.breakBefore[k] === 1) { out.push(k); continue; }
+    if (t.wordStart[k] !== 1) continue;
+    const prev = t.codes[k - 1];
+    if (SENTENCE_ENDS.has(prev) || (prev === GO && !AUXILIARIES.has(t.codes[k]))) out.push(k);
+  }
+}
+
 interface Candidate { alias: number; start: number }
 
 export function scanText(cs: CompiledRuleSet, t: NormText): ScanResult {
   const res: ScanResult = { t, occ: [], neg: [], cancel: [], breaks: [] };
-  for (let k = 1; k < t.n; k++) if (t.breakBefore[k] === 1) res.breaks.push(k);
+  findBreaks(t, res.breaks);
   let candidates: Candidate[] | null = null;
   let exactStarts: Set<number> | null = null;
   const { uses, aliases, automaton } = cs;
