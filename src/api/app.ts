@@ -13,6 +13,11 @@ import { alertRoutes } from './routes/alerts.js';
 import { authRoutes } from './routes/auth.js';
 import { callRoutes } from './routes/calls.js';
 import { healthRoutes } from './routes/health.js';
+import { caseRoutes } from './routes/cases.js';
+import { callLiveRoutes } from './routes/calls-live.js';
+import { exportRoutes } from './routes/export.js';
+import { searchRoutes } from './routes/search.js';
+import { staticRoutes } from './static.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -69,7 +74,13 @@ export async function buildApp(ctx: RadarContext): Promise<FastifyInstance> {
   await adminRoutes(app, ctx);
   await callRoutes(app, ctx);
   await alertRoutes(app, ctx);
+  await callLiveRoutes(app, ctx);
+  await caseRoutes(app, ctx);
+  await searchRoutes(app, ctx);
+  await exportRoutes(app, ctx);
   await transcriptWsRoutes(app, { sink: ctx.pipeline, preHandler: requirePermission('ingest:write') });
+  // Last: the console's files and SPA fallback (a catch-all GET).
+  await staticRoutes(app);
   return app;
 }
 
