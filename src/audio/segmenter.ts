@@ -45,6 +45,8 @@ export class ChannelSegmenter {
   private readonly preRollWindows: number;
   private readonly hangoverWindows: number;
   private vad: SherpaVad | null = null;
+  /** Windows waiting to be fed to the borrowed detector. */
+  private readonly queue: Float32Array[] = [];
   /** Timeline position of the first sample fed to the borrowed detector. */
   private runStart = 0;
   private quietWindows = 0;
@@ -119,13 +121,23 @@ export class ChannelSegmenter {
       else this.remember(w);
     }
     if (this.vad) {
-      this.vad.acceptWaveform(w);
-      this.noteDetection(this.vad.isDetected());
+      this.queue.push(w);
       this.quietWindows = loud ? 0 : this.quietWindows + 1;
-      this.drain();
-      if (this.o.gate.enabled && this.quietWindows >= this.hangoverWindows && !this.vad.isDetected()) this.close();
+      if (this.queue.length >= Math.max(1, this.o.gate.batchWindows)) this.feed();
+      if (this.o.gate.enabled && this.queue.length === 0 && this.quietWindows >= this.hangoverWindows && !this.vad.isDetected()) this.close();
     }
     this.pos += VAD_WINDOW;
+  }
+
+  /** Hands the queued windows to Silero in one go (see GateOptions.batchWindows). */
+  private feed(): void {
+    const vad = this.vad!;
+    for (const q of this.queue) {
+      vad.acceptWaveform(q);
+      this.noteDetection(vad.isDetected());
+    }
+    this.queue.length = 0;
+    this.drain();
   }
 
   private remember16k(w: Float32Array): void {
@@ -197,13 +209,14 @@ export class ChannelSegmenter {
   private open(): void {
     this.vad = this.o.pool.acquire();
     this.runStart = this.pos - this.preRoll.length * VAD_WINDOW;
-    for (const w of this.preRoll) this.vad.acceptWaveform(w);
+    this.queue.push(...this.preRoll);
     this.preRoll.length = 0;
     this.quietWindows = 0;
   }
 
   private close(): void {
     if (!this.vad) return;
+    this.feed();
     this.vad.flush();
     this.drain();
     this.wasDetected = false;

@@ -44,6 +44,15 @@ export class VadPool {
 
   constructor(readonly options: SileroOptions = DEFAULT_SILERO, private readonly model = sileroModelPath()) {}
 
+  /**
+   * Creates detectors ahead of need. Creating one loads the model (~90–190 ms
+   * of blocked event loop here), so a server should prewarm for its expected
+   * peak of simultaneously voiced channels (≈ 1 per call) at startup.
+   */
+  prewarm(count: number): void {
+    while (this.created < count) this.free.push(this.create());
+  }
+
   acquire(): SherpaVad {
     const vad = this.free.pop() ?? this.create();
     vad.reset();
@@ -90,6 +99,13 @@ export interface GateOptions {
   preRollMs: number;
   /** Quiet time after which the detector is given back, ms (> Silero's minSilence). */
   hangoverMs: number;
+  /**
+   * Windows handed to Silero together (8 = 256 ms). Feeding one detector
+   * several windows in a row keeps its model hot in the CPU cache: with 100
+   * detectors in turn, 1 window costs ~300 µs, 8 in a row ~120 µs each.
+   * Costs up to this much extra delay before a segment end is seen.
+   */
+  batchWindows: number;
 }
 
 export const DEFAULT_GATE: GateOptions = {
@@ -98,7 +114,8 @@ export const DEFAULT_GATE: GateOptions = {
   minDbfs: -55,
   floorRiseDb: 0.05,
   preRollMs: 320,
-  hangoverMs: 900,
+  hangoverMs: 650,
+  batchWindows: 8,
 };
 
 /** RMS level of a window in dBFS (−∞ for all zeros is clamped to −120). */
