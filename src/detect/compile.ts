@@ -26,6 +26,12 @@ export interface Alias {
   syms: Uint8Array;
   openStart: boolean;
   openEnd: boolean;
+  /**
+   * The end must be a word end or a particle/ending. Only for short aliases
+   * (≤2 syllables, or non-Hangul): their false friends are compounds (기자재);
+   * longer terms are distinctive and STT often glues the next word on.
+   */
+  strictEnd: boolean;
   fuzzy: FuzzySpec | null;
 }
 
@@ -108,15 +114,18 @@ function addAlias(b: Builder, raw: string, kind: AliasKind, fuzzy: boolean): num
   const openStart = open || p.openStart;
   const openEnd = open || p.openEnd;
   const syms = toSymbols(norm);
-  const edits = kind === 'term' && fuzzy && !openEnd && /^[\uac00-\ud7a3]+$/.test(norm) && syms.length <= MAX_FUZZY_SYMBOLS
-    ? maxEditsFor(syllableCount(norm)) : 0;
+  const hangulOnly = /^[\uac00-\ud7a3]+$/.test(norm);
+  const syllables = syllableCount(norm);
+  const edits = kind === 'term' && fuzzy && !openEnd && hangulOnly && syms.length <= MAX_FUZZY_SYMBOLS
+    ? maxEditsFor(syllables) : 0;
+  const strictEnd = !openEnd && (syllables <= 2 || !hangulOnly);
   const key = `${kind}|${norm}|${openStart}|${openEnd}|${edits}`;
   const known = b.byKey.get(key);
   if (known !== undefined) return known;
   const id = b.aliases.length;
   b.aliases.push({
-    id, kind, term: p.text, norm, syms, openStart, openEnd,
-    fuzzy: edits > 0 ? { maxEdits: edits, budget: budgetFor(edits), peq: myersMasks(syms) } : null,
+    id, kind, term: p.text, norm, syms, openStart, openEnd, strictEnd,
+    fuzzy: edits > 0 ? { maxEdits: edits, budget: budgetFor(edits, syllables), peq: myersMasks(syms) } : null,
   });
   b.byKey.set(key, id);
   return id;

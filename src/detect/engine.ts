@@ -24,6 +24,10 @@ interface Tail {
   text: string;
   utteranceId: string;
   endMs: number;
+  /** Where `text` starts in the previous utterance's text. */
+  cut: number;
+  /** Hits already raised on the previous utterance: "ruleId@start". */
+  emitted: Set<string>;
 }
 
 const SEPARATOR = ' ';
@@ -58,7 +62,7 @@ class Detector implements CallDetector {
     const t = normalize(source);
     const tailEnd = tail ? countBefore(t, offset) : 0;
     const hits = this.detect(u, t, tailEnd, offset, tail);
-    if (u.final) this.rememberTail(u);
+    if (u.final) this.rememberTail(u, hits);
     return hits;
   }
 
@@ -74,15 +78,16 @@ class Detector implements CallDetector {
   }
 
   /** Keeps the end of a final utterance: long enough for the longest term, cut at a space. */
-  private rememberTail(u: Utterance): void {
+  private rememberTail(u: Utterance, hits: Hit[]): void {
     const keep = this.cs.maxTermLength * 2 + 2;
-    let text = u.text;
-    if (text.length > keep) {
-      const cut = text.length - keep;
-      const space = text.indexOf(' ', cut);
-      text = space >= 0 && space < text.length - 1 ? text.slice(space + 1) : text.slice(cut);
+    let cut = 0;
+    if (u.text.length > keep) {
+      cut = u.text.length - keep;
+      const space = u.text.indexOf(' ', cut);
+      if (space >= 0 && space < u.text.length - 1) cut = space + 1;
     }
-    this.tails.set(u.speaker, { text, utteranceId: u.id, endMs: u.endMs });
+    const emitted = new Set(hits.map((h) => `${h.ruleId}@${h.start}`));
+    this.tails.set(u.speaker, { text: u.text.slice(cut), utteranceId: u.id, endMs: u.endMs, cut, emitted });
   }
 
   private detect(u: Utterance, t: NormText, tailEnd: number, offset: number, tail: Tail | null): Hit[] {
@@ -104,7 +109,12 @@ class Detector implements CallDetector {
       if (!res.ok || res.ms.length === 0) continue;
       env.ruleOut[r] = res;
       for (const d of this.cs.dependents[r]) pending.add(d);
-      for (const span of pickSpans(res)) hits.push(toHit(this.cs, rule, u, t, span, offset, tail));
+      for (const span of pickSpans(res)) {
+        // A span reaching back into the tail may have been raised on the previous utterance already.
+        const s0 = t.origStart[span.s];
+        if (tail && s0 < offset && tail.emitted.has(`${rule.id}@${tail.cut + s0}`)) continue;
+        hits.push(toHit(this.cs, rule, u, t, span, offset, tail));
+      }
     }
     return hits;
   }

@@ -20,6 +20,8 @@ export interface Span {
   old: boolean;
   /** A context cue (require/unless words): it qualifies a span, never widens it. */
   cue: boolean;
+  /** Lies in the tail but became a hit only now (its cue is new). */
+  fromTail?: boolean;
 }
 
 export interface Result {
@@ -106,11 +108,11 @@ function isExcepted(env: Env, exceptions: number[], o: Occ): boolean {
  * ("할 수밖에 없") follows. Korean puts the negating verb after its object, so
  * looking right is what matters: 금감원까지 갈 생각은 없고요.
  */
-export function isNegated(env: Env, s: number, e: number): boolean {
+export function isNegated(env: Env, _s: number, e: number): boolean {
   const { neg, cancel, breaks } = env.scan;
   const within = env.cs.negationWithin;
   for (const c of neg) {
-    if (c.s <= s || c.s - e > within) continue;
+    if (c.s < e || c.s - e > within) continue;
     if (breaks.some((b) => b >= e && b <= c.s)) continue;
     if (cancel.some((x) => x.s >= e && x.s <= c.e + 6)) return false;
     return true;
@@ -143,7 +145,8 @@ function evalNear(env: Env, n: Extract<Node, { k: 'near' }>): Result {
 
 /** A near-pair's span covers both parts only when the partner is a term (not a cue). */
 function mergeSpans(a: Span, b: Span): Span {
-  if (b.cue) return a;
+  // A cue that arrives in the new utterance completes a term left in the tail.
+  if (b.cue) return a.old && !b.old ? { ...a, old: false, fromTail: true } : a;
   return {
     s: Math.min(a.s, b.s), e: Math.max(a.e, b.e), neg: a.neg || b.neg, dist: Math.max(a.dist, b.dist),
     term: `${a.term}…${b.term}`, old: a.old && b.old, cue: a.cue,

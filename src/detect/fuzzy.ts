@@ -16,18 +16,24 @@ import { ALPHABET_SIZE, INDEL_COST, SUB_COST } from './jamo.js';
 
 export const MAX_FUZZY_SYMBOLS = 31;
 
-/** Unit-edit bound by term length in syllables: 0 for ≤2, 1 for 3–4, 2 for ≥5. */
+/**
+ * Unit-edit bound by term length in syllables: 0 for 1 syllable, 1 for 2–4,
+ * 2 for ≥5. (Two-syllable terms get a unit edit but only a close-sound budget.)
+ */
 export function maxEditsFor(syllables: number): number {
-  if (syllables <= 2) return 0;
+  if (syllables <= 1) return 0;
   return syllables <= 4 ? 1 : 2;
 }
 
 /**
- * Weighted budget: one edit of any kind for 3–4 syllables; for longer terms
- * two edits only when at least one of them is phonetically close.
+ * Weighted budget: for 2 syllables one phonetically close edit (해지→헤지,
+ * 소송→소숑), for 3–4 one edit of any kind, for longer terms two edits only
+ * when at least one of them is close.
  */
-export function budgetFor(maxEdits: number): number {
-  return maxEdits <= 0 ? 0 : maxEdits === 1 ? 1 : 1.5;
+export function budgetFor(maxEdits: number, syllables: number): number {
+  if (maxEdits <= 0) return 0;
+  if (syllables <= 2) return 0.5;
+  return maxEdits === 1 ? 1 : 1.5;
 }
 
 /** Splits a pattern into k+1 pieces of near-equal length: [offset, length][]. */

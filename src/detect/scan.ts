@@ -28,28 +28,26 @@ export interface ScanResult {
   breaks: number[];
 }
 
-function boundariesOk(a: Alias, t: NormText, s: number, e: number): boolean {
+/** Near misses always need a clean word end: a fuzzy 신문고 must not eat 신문 구독료. */
+function boundariesOk(a: Alias, t: NormText, s: number, e: number, fuzzy: boolean): boolean {
   if (!a.openStart && !startsWord(t, s)) return false;
-  if (!a.openEnd && !endsWord(t, e)) return false;
+  if ((a.strictEnd || (fuzzy && !a.openEnd)) && !endsWord(t, e)) return false;
   return true;
 }
 
 const SENTENCE_ENDS = new Set([...'요다죠까'].map((c) => c.charCodeAt(0)));
-const GO = '고'.charCodeAt(0);
-/** Auxiliary verbs after -고 that keep the clause going (가고 싶지는 않아요). */
-const AUXILIARIES = new Set([...'싶있하말나보계'].map((c) => c.charCodeAt(0)));
 
 /**
  * Clause ends for negation scope: sentence punctuation, and — because STT rarely
- * punctuates — a word ending in a sentence-final ending (…요, …다) or a
- * connective -고 that is followed by a new word ("넣고 소송은 안 해요").
+ * punctuates — a word ending in a sentence-final ending (…요, …다, …죠, …까)
+ * followed by a new word. (The connective -고 is not used: too many nouns end
+ * in 고 — 신고, 신문고, 광고 — and would cut the scope after them.)
  */
 function findBreaks(t: NormText, out: number[]): void {
   for (let k = 1; k < t.n; k++) {
     if (t.breakBefore[k] === 1) { out.push(k); continue; }
     if (t.wordStart[k] !== 1) continue;
-    const prev = t.codes[k - 1];
-    if (SENTENCE_ENDS.has(prev) || (prev === GO && !AUXILIARIES.has(t.codes[k]))) out.push(k);
+    if (SENTENCE_ENDS.has(t.codes[k - 1])) out.push(k);
   }
 }
 
@@ -88,7 +86,7 @@ function addOcc(res: ScanResult, a: Alias, s: number, e: number, dist: number): 
     case 'cancel': res.cancel.push({ alias: a.id, s, e, dist }); return;
     case 'break': res.breaks.push(s); return;
     default:
-      if (!boundariesOk(a, res.t, s, e)) return;
+      if (!boundariesOk(a, res.t, s, e, dist > 0)) return;
       res.occ.push({ alias: a.id, s, e, dist });
   }
 }
