@@ -11,6 +11,11 @@ export interface RadarMetrics {
   activeCalls: Gauge;
   sseClients: Gauge;
   httpSeconds: Histogram<'method' | 'route' | 'status'>;
+  /** Events written but not yet relayed into deliveries (latest seq − relay cursor). */
+  deliveryOutboxLag: Gauge;
+  deliveryPending: Gauge;
+  deliveryDead: Gauge;
+  deliveryAttempts: Counter<'kind' | 'outcome'>;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): RadarMetrics {
@@ -32,6 +37,13 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): RadarMet
     httpSeconds: new Histogram({
       name: 'radar_http_request_seconds', help: 'HTTP request duration', labelNames: ['method', 'route', 'status'],
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5], registers: [registry],
+    }),
+    deliveryOutboxLag: new Gauge({ name: 'radar_delivery_outbox_lag', help: 'Events in the outbox not yet relayed to deliveries', registers: [registry] }),
+    deliveryPending: new Gauge({ name: 'radar_delivery_pending', help: 'Deliveries waiting to be sent or retried', registers: [registry] }),
+    deliveryDead: new Gauge({ name: 'radar_delivery_dead', help: 'Deliveries in dead letters (gave up after the maximum attempts)', registers: [registry] }),
+    deliveryAttempts: new Counter({
+      name: 'radar_delivery_attempts_total', help: 'Delivery attempts, by subscription kind and outcome (delivered, retry, dead)',
+      labelNames: ['kind', 'outcome'], registers: [registry],
     }),
   };
 }

@@ -17,6 +17,8 @@ export const PERMISSIONS = [
   'tokens:manage',
   'audit:read',
   'metrics:read',
+  'subscriptions:manage',
+  'deliveries:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -26,7 +28,7 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   supervisor: ['calls:read', 'calls:read:own', 'alerts:read', 'alerts:triage', 'rules:read', 'cases:read', 'cases:write'],
   analyst: ['calls:read', 'calls:read:own', 'alerts:read', 'rules:read', 'cases:read'],
   agent: ['calls:read:own'],
-  auditor: ['calls:read', 'calls:read:own', 'alerts:read', 'rules:read', 'audit:read', 'cases:read'],
+  auditor: ['calls:read', 'calls:read:own', 'alerts:read', 'rules:read', 'audit:read', 'cases:read', 'deliveries:read'],
 };
 
 export function permissionsFor(role: Role, scopes: readonly string[] = []): Set<Permission> {

@@ -1,0 +1,125 @@
+import type { OutboxEvent } from './types.js';
+import { eventFacts } from './match.js';
+
+// What each kind of receiver gets for an event. Pure: event in, request body
+// out. People read Slack, Teams and e-mail, so those get a short Korean summary;
+// machines get the webhook envelope with the event's full data.
+
+/** Korean labels for the detection categories (unknown ones are shown as is). */
+export const CATEGORY_LABELS: Record<string, string> = {
+  external_authority: '대외기관 민원 (금감원 등)',
+  media: '언론·SNS 제보',
+  legal: '법적 대응',
+  complaint: '명시적 불만',
+  churn: '해지·이탈 위협',
+  abuse: '상담사 폭언·욕설',
+  repeat: '반복 민원',
+};
+
+const TYPE_TITLES: Record<string, string> = {
+  'alert.created': '🚨 민원 위험 알림',
+  'alert.updated': '🔁 민원 위험 알림 (반복 감지)',
+  'call.escalated': '⚠️ 통화 에스컬레이션 (복수 위험 유형)',
+};
+
+export const eventId = (seq: number): string => `evt_${seq}`;
+
+export interface WebhookEnvelope {
+  id: string;
+  type: string;
+  createdAt: string;
+  data: unknown;
+}
+
+export function webhookBody(e: OutboxEvent): string {
+  const envelope: WebhookEnvelope = { id: eventId(e.seq), type: e.type, createdAt: e.createdAt, data: e.payload };
+  return JSON.stringify(envelope);
+}
+
+export interface Summary {
+  title: string;
+  /** Label → value lines, in display order. */
+  facts: [string, string][];
+  link: string | null;
+}
+
+type Loose = Record<string, any>;
+const asObj = (v: unknown): Loose => (v && typeof v === 'object' ? (v as Loose) : {});
+const label = (c: string) => CATEGORY_LABELS[c] ?? c;
+const clip = (s: string, n = 200) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+/** The few facts a person needs to decide whether to act, with a console link. */
+export function summarize(e: OutboxEvent, publicUrl: string | null): Summary {
+  const p = asObj(e.payload);
+  const alert = asObj(p.alert);
+  const call = asObj(p.call);
+  const callId: string | undefined = alert.callId ?? call.id ?? p.callId;
+  const facts: [string, string][] = [];
+  const { severity, categories } = eventFacts(e.payload);
+  if (categories.length > 0) facts.push(['유형 (Category)', categories.map(label).join(', ')]);
+  if (severity !== null) facts.push(['심각도 (Severity)', `${severity}/5`]);
+  if (typeof alert.match === 'string') facts.push(['감지 발화 (Matched)', `“${clip(alert.match)}”`]);
+  if (typeof alert.speaker === 'string') facts.push(['화자 (Speaker)', alert.speaker === 'customer' ? '고객' : '상담사']);
+  if (callId) facts.push(['통화 (Call)', callId]);
+  if (typeof call.riskScore === 'number') facts.push(['위험 점수 (Risk)', String(call.riskScore)]);
+  if (typeof p.title === 'string') facts.push(['제목 (Title)', clip(p.title)]);
+  if (facts.length === 0) facts.push(['대상 (Subject)', e.subjectId]);
+  const base = publicUrl?.replace(/\/+$/, '') ?? null;
+  const link = base ? (callId ? `${base}/calls/${encodeURIComponent(callId)}` : `${base}/`) : null;
+  return { title: TYPE_TITLES[e.type] ?? `민원 레이더 이벤트: ${e.type}`, facts, link };
+}
+
+const slackEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** Slack incoming webhook: `text` in Slack's mrkdwn. */
+export function slackBody(e: OutboxEvent, publicUrl: string | null): string {
+  const s = summarize(e, publicUrl);
+  const lines = [`*[민원 레이더] ${slackEscape(s.title)}*`, ...s.facts.map(([k, v]) => `• ${slackEscape(k)}: ${slackEscape(v)}`)];
+  if (s.link) lines.push(`<${s.link}|콘솔에서 보기 (Open in console)>`);
+  lines.push(`_${eventId(e.seq)}_`);
+  return JSON.stringify({ text: lines.join('\n') });
+}
+
+/** Microsoft Teams incoming webhook / Workflows: a message with an Adaptive Card. */
+export function teamsBody(e: OutboxEvent, publicUrl: string | null): string {
+  const s = summarize(e, publicUrl);
+  const card = {
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    type: 'AdaptiveCard',
+    version: '1.4',
+    body: [
+      { type: 'TextBlock', text: `[민원 레이더] ${s.title}`, weight: 'Bolder', size: 'Medium', wrap: true },
+      { type: 'FactSet', facts: s.facts.map(([title, value]) => ({ title, value })) },
+      { type: 'TextBlock', text: eventId(e.seq), isSubtle: true, size: 'Small' },
+    ],
+    actions: s.link ? [{ type: 'Action.OpenUrl', title: '콘솔에서 보기 (Open in console)', url: s.link }] : [],
+  };
+  return JSON.stringify({
+    type: 'message',
+    summary: `[민원 레이더] ${s.title}`,
+    attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: card }],
+  });
+}
+
+export interface MailContent {
+  subject: string;
+  text: string;
+}
+
+export function mailContent(e: OutboxEvent, publicUrl: string | null): MailContent {
+  const s = summarize(e, publicUrl);
+  const headline = s.facts.find(([k]) => k.startsWith('유형'))?.[1];
+  const sev = s.facts.find(([k]) => k.startsWith('심각도'))?.[1];
+  const subject = `[민원 레이더] ${s.title.replace(/^[\p{Extended_Pictographic}\uFE0F\s]+/u, '')}${headline ? ` — ${headline}` : ''}${sev ? ` (심각도 ${sev})` : ''}`;
+  const text = [
+    s.title,
+    '',
+    ...s.facts.map(([k, v]) => `${k}: ${v}`),
+    ...(s.link ? ['', `콘솔에서 보기 (Open in console): ${s.link}`] : []),
+    '',
+    '--',
+    `이벤트 ${eventId(e.seq)} · ${e.type} · ${e.createdAt}`,
+    '이 메일은 민원 레이더가 자동으로 보냈습니다. (Sent automatically by Minwon Radar.)',
+  ].join('\n');
+  return { subject, text };
+}
