@@ -6,6 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { RadarError } from '../core/errors.js';
 import { transcriptWsRoutes, MAX_WS_MESSAGE_BYTES } from '../ingest/transcript-ws.js';
 import { validatorCompiler } from './validation.js';
+import { registerRateLimits, registerSecurityHeaders } from './security.js';
 import { registerAuthentication, requirePermission } from './auth/plugin.js';
 import type { RadarContext } from './context.js';
 import { adminRoutes } from './routes/admin.js';
@@ -18,6 +19,7 @@ import { callLiveRoutes } from './routes/calls-live.js';
 import { exportRoutes } from './routes/export.js';
 import { searchRoutes } from './routes/search.js';
 import { staticRoutes } from './static.js';
+import { ruleRoutes } from './routes/rules.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -34,6 +36,8 @@ export async function buildApp(ctx: RadarContext): Promise<FastifyInstance> {
     loggerInstance: ctx.log as unknown as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: ctx.config.bodyLimitBytes,
+    // SSE and WebSocket clients stay connected; shutting down must not wait for them.
+    forceCloseConnections: true,
   });
   app.setValidatorCompiler(validatorCompiler);
 
@@ -44,6 +48,8 @@ export async function buildApp(ctx: RadarContext): Promise<FastifyInstance> {
   });
 
   await app.register(cookie);
+  registerSecurityHeaders(app, { hsts: ctx.config.cookieSecure });
+  await registerRateLimits(app, { perMinute: ctx.config.rateLimitPerMinute, loginPerMinute: ctx.config.loginRateLimitPerMinute });
   await app.register(websocket, { options: { maxPayload: MAX_WS_MESSAGE_BYTES } });
   await app.register(swagger, {
     openapi: {
@@ -78,6 +84,7 @@ export async function buildApp(ctx: RadarContext): Promise<FastifyInstance> {
   await caseRoutes(app, ctx);
   await searchRoutes(app, ctx);
   await exportRoutes(app, ctx);
+  await ruleRoutes(app, ctx);
   await transcriptWsRoutes(app, { sink: ctx.pipeline, preHandler: requirePermission('ingest:write') });
   // Last: the console's files and SPA fallback (a catch-all GET).
   await staticRoutes(app);

@@ -7,6 +7,7 @@ import type { RadarMetrics } from '../core/metrics.js';
 import type { Bus } from '../bus/types.js';
 import type { DetectionEngine } from '../detect/types.js';
 import type { LivePipeline } from '../pipeline/live-pipeline.js';
+import type { RuleService } from '../rules/service.js';
 import type { Db } from '../store/db.js';
 
 /** Everything routes need, built once at start-up and passed to each plugin. */
@@ -17,7 +18,7 @@ export interface RadarContext {
   log: Logger;
   metrics: RadarMetrics;
   pipeline: LivePipeline;
+  /** The live detection engine (hot-swapped when rules are published). */
   engine(): DetectionEngine;
-  /** Hot-swaps the rule set: calls pick it up from their next utterance. */
-  setEngine(engine: DetectionEngine): void;
+  rules: RuleService;
 }

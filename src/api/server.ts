@@ -4,15 +4,18 @@ import { createLogger, type Logger } from '../core/log.js';
 import { createMetrics } from '../core/metrics.js';
 import { createLocalBus } from '../bus/local-bus.js';
 import type { Bus } from '../bus/types.js';
-import { createDefaultEngine } from '../detect/index.js';
 import type { DetectionEngine } from '../detect/types.js';
 import { createLivePipeline } from '../pipeline/live-pipeline.js';
+import { createRuleService } from '../rules/service.js';
 import { redact } from '../privacy/redact.js';
 import { openDb, type Db } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
 import { buildApp } from './app.js';
 import { ensureFirstAdmin } from './bootstrap.js';
 import type { RadarContext } from './context.js';
+
+/** How often a node checks for a rule set published by another node. */
+const RULE_POLL_MS = 5000;
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -39,16 +42,19 @@ export async function startServer(config: RadarConfig, opts: StartOptions = {}):
   const applied = await migrate(db);
   if (applied.length > 0) log.info({ applied }, 'database migrated');
   const firstAdmin = await ensureFirstAdmin(db);
-  let engine = opts.engine ?? createDefaultEngine();
+  let engine: DetectionEngine | undefined;
+  const rules = await createRuleService(db, (e) => { engine = opts.engine ?? e; });
+  const rulePoll = setInterval(() => void rules.refresh().catch((err) => log.warn({ err }, 'rule refresh failed')), RULE_POLL_MS);
+  rulePoll.unref();
   const bus = opts.bus ?? createLocalBus();
   const metrics = createMetrics({ defaultMetrics: opts.listen !== false && !opts.db });
   const pipeline = createLivePipeline({
-    db, bus, log, metrics, engine: () => engine, redact, maxUtteranceChars: config.maxUtteranceChars, contextLines: config.contextLines,
+    db, bus, log, metrics, engine: () => engine!, redact, maxUtteranceChars: config.maxUtteranceChars, contextLines: config.contextLines,
   });
   const ctx: RadarContext = {
     config, db, bus, log, pipeline, metrics,
-    engine: () => engine,
-    setEngine: (e) => { engine = e; },
+    engine: () => engine!,
+    rules,
   };
   const app = await buildApp(ctx);
   let url = '';
@@ -61,6 +67,7 @@ export async function startServer(config: RadarConfig, opts: StartOptions = {}):
   return {
     app, ctx, url, firstAdmin,
     async close() {
+      clearInterval(rulePoll);
       await app.close();
       await pipeline.close();
       await bus.close();

@@ -20,7 +20,10 @@ export interface RadarConfig {
   maxUtteranceChars: number;
   /** Largest request body, in bytes. */
   bodyLimitBytes: number;
-  /** Lines of transcript before and after a hit kept as alert context. */
+  /** Requests per minute per client (token, session or address). */
+  rateLimitPerMinute: number;
+  loginRateLimitPerMinute: number;
+  /** Lines of transcript before a hit kept as alert context. */
   contextLines: number;
 }
 
@@ -46,5 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RadarConfig {
     maxUtteranceChars: int('RADAR_MAX_UTTERANCE_CHARS', 4000, env),
     bodyLimitBytes: int('RADAR_BODY_LIMIT_BYTES', 256 * 1024, env),
     contextLines: int('RADAR_CONTEXT_LINES', 3, env),
+    rateLimitPerMinute: int('RADAR_RATE_LIMIT_PER_MIN', 120_000, env),
+    loginRateLimitPerMinute: int('RADAR_LOGIN_RATE_LIMIT_PER_MIN', 20, env),
   };
 }

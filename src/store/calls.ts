@@ -137,3 +137,41 @@ export async function priorContacts(
   );
   return rows.map((r) => ({ callId: r.id, at: new Date(r.started_at).toISOString(), categories: r.categories }));
 }
+
+export interface StreamedUtterance {
+  utterance: StoredUtterance;
+  call: { id: string; customerId: string | null; startedAt: string };
+}
+
+/**
+ * Final utterances of calls started in [from, to), ordered by call then time,
+ * read in pages (keyset) so a million rows never sit in memory at once.
+ */
+export async function* streamUtterances(
+  q: Queryable,
+  range: { from: string; to: string },
+  pageSize = 20_000,
+): AsyncGenerator<StreamedUtterance> {
+  let after: [string, number, number] = ['', -1, -1];
+  for (;;) {
+    const rows = await q.query(
+      `SELECT u.call_id, u.id, u.seq, u.speaker, u.start_ms, u.end_ms, u.text, c.customer_id, c.started_at
+       FROM utterances u JOIN calls c ON c.id = u.call_id
+       WHERE c.started_at >= $1 AND c.started_at < $2 AND (u.call_id, u.start_ms, u.seq) > ($3, $4, $5)
+       ORDER BY u.call_id, u.start_ms, u.seq LIMIT $6`,
+      [range.from, range.to, after[0], after[1], after[2], pageSize],
+    );
+    for (const r of rows) {
+      yield {
+        utterance: {
+          id: r.id, callId: r.call_id, seq: r.seq, speaker: r.speaker, startMs: r.start_ms, endMs: r.end_ms,
+          text: r.text, redactions: [], createdAt: '',
+        },
+        call: { id: r.call_id, customerId: r.customer_id, startedAt: new Date(r.started_at).toISOString() },
+      };
+    }
+    if (rows.length < pageSize) return;
+    const last = rows[rows.length - 1];
+    after = [last.call_id, last.start_ms, last.seq];
+  }
+}

@@ -45,7 +45,7 @@ describe.each(testDatabases)('alert stream (SSE) ($name)', (tdb) => {
 
     // And live delivery continues on the resumed connection.
     await threat(callId, 'd', '금감원 가겠습니다');
-    const d = await resumed.waitFor((e) => e.data?.alert?.utteranceId === 'd' || (e.event === 'alert.updated' && e.data.alert.hitCount === 2));
+    const d = await resumed.waitFor((e) => e.event === 'alert.updated' && e.data.alert.ruleId === 'external_authority.fss' && e.data.alert.hitCount === 2);
     expect(d).toBeTruthy();
     const ids = resumed.events.filter((e) => e.id).map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
@@ -56,7 +56,8 @@ describe.each(testDatabases)('alert stream (SSE) ($name)', (tdb) => {
     const { body: { id: callId } } = await api(server, 'POST', '/api/calls', {});
     await threat(callId, 'x', '금융감독원에 민원 넣을 겁니다');
     const list = await api(server, 'GET', `/api/alerts?callId=${callId}`);
-    const alertId = list.body.items[0].id;
+    const alertId = list.body.items.find((a: any) => a.ruleId === 'external_authority.fss').id;
+    const riskBefore = (await api(server, 'GET', `/api/calls/${callId}`)).body.call.riskScore;
     const sse = await openSse(`${server.url}/api/alerts/stream`, auth);
     const noReason = await api(server, 'PATCH', `/api/alerts/${alertId}`, { action: 'false_positive' });
     expect(noReason.status).toBe(400);
@@ -66,7 +67,8 @@ describe.each(testDatabases)('alert stream (SSE) ($name)', (tdb) => {
     expect(fp.body.status).toBe('false_positive');
     const ev = await sse.waitFor((e) => e.event === 'alert.updated' && e.data.alert.id === alertId);
     expect(ev.data.alert.statusReason).toBe('상담사 안내 문구 인용');
-    expect(ev.data.call.riskScore).toBe(0);
+    expect(ev.data.call.riskScore).toBeLessThan(riskBefore);
+    expect((await api(server, 'GET', `/api/calls/${callId}`)).body.call.riskScore).toBe(ev.data.call.riskScore);
     const again = await api(server, 'PATCH', `/api/alerts/${alertId}`, { action: 'acknowledge' });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('invalid_transition');

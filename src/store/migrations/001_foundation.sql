@@ -67,7 +67,7 @@ CREATE TABLE utterances (
   created_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (call_id, id)
 );
-CREATE INDEX utterances_call_time ON utterances (call_id, start_ms);
+CREATE INDEX utterances_call_time ON utterances (call_id, start_ms, seq);
 CREATE INDEX utterances_created ON utterances (created_at);
 
 CREATE TABLE alerts (
