@@ -13,6 +13,7 @@ import { adminRoutes } from './routes/admin.js';
 import { alertRoutes } from './routes/alerts.js';
 import { authRoutes } from './routes/auth.js';
 import { callRoutes } from './routes/calls.js';
+import { deliveryRoutes } from './routes/delivery.js';
 import { healthRoutes } from './routes/health.js';
 import { caseRoutes } from './routes/cases.js';
 import { callLiveRoutes } from './routes/calls-live.js';
@@ -85,6 +86,7 @@ export async function buildApp(ctx: RadarContext): Promise<FastifyInstance> {
   await searchRoutes(app, ctx);
   await exportRoutes(app, ctx);
   await ruleRoutes(app, ctx);
+  await deliveryRoutes(app, ctx);
   await transcriptWsRoutes(app, { sink: ctx.pipeline, preHandler: requirePermission('ingest:write') });
   // Last: the console's files and SPA fallback (a catch-all GET).
   await staticRoutes(app);

@@ -6,6 +6,7 @@ import { createLocalBus } from '../bus/local-bus.js';
 import type { Bus } from '../bus/types.js';
 import type { DetectionEngine } from '../detect/types.js';
 import { createLivePipeline } from '../pipeline/live-pipeline.js';
+import { startDelivery, type DeliveryConfig } from '../delivery/index.js';
 import { createRuleService } from '../rules/service.js';
 import { redact } from '../privacy/redact.js';
 import { openDb, type Db } from '../store/db.js';
@@ -33,6 +34,8 @@ export interface StartOptions {
   bus?: Bus;
   engine?: DetectionEngine;
   listen?: boolean;
+  /** Delivery worker settings over the environment's (tests: fast retries). */
+  delivery?: Partial<DeliveryConfig>;
 }
 
 /** Opens storage, migrates, builds the pipeline and the HTTP server, listens. */
@@ -57,6 +60,8 @@ export async function startServer(config: RadarConfig, opts: StartOptions = {}):
     rules,
   };
   const app = await buildApp(ctx);
+  // Outbox delivery runs beside ingest, never on its path.
+  const delivery = startDelivery({ db, log, metrics, bus, config: opts.delivery });
   let url = '';
   if (opts.listen !== false) {
     await app.listen({ host: config.host, port: config.port });
@@ -70,6 +75,7 @@ export async function startServer(config: RadarConfig, opts: StartOptions = {}):
       clearInterval(rulePoll);
       await app.close();
       await pipeline.close();
+      await delivery.stop();
       await bus.close();
       if (!opts.db) await db.close();
     },
