@@ -16,10 +16,19 @@ export type { BacktestInput, BacktestItem, BacktestReport, EngineSummary, HitSam
 
 const DEFAULT_RULES_URL = new URL('./rules/default.yaml', import.meta.url);
 
-/** Validates a rule-set document (RadarError 400 'invalid_rule_set') and compiles it once. */
+/**
+ * Validates a rule-set document (RadarError 400 'invalid_rule_set') and compiles
+ * it once. A document without a `negation` section gets the default
+ * dictionary's Korean negation/hypothetical cues.
+ */
 export function compileRuleSet(doc: unknown, opts?: EngineOptions): RadarEngine {
-  return createEngine(compileDoc(doc), opts);
+  const withNegation = isPlainObject(doc) && doc.negation === undefined
+    ? { ...doc, negation: loadDefaultRuleSet().negation }
+    : doc;
+  return createEngine(compileDoc(withNegation), opts);
 }
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The bundled default Korean dictionary as a document (a fresh copy each call). */
 export function loadDefaultRuleSet(): RuleSetDoc {

@@ -1,0 +1,63 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { alignWeighted, budgetFor, maxEditsFor, myersMasks, myersMinDistance, pieces } from '../../src/detect/fuzzy.js';
+import { toSymbols } from '../../src/detect/jamo.js';
+import { normalize } from '../../src/detect/normalize.js';
+
+/** Plain DP: min unit edit distance of pattern to any substring of text. */
+function dpMin(p: Uint8Array, t: Uint8Array): number {
+  let prev = new Array(t.length + 1).fill(0);
+  for (let i = 1; i <= p.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= t.length; j++) {
+      cur[j] = Math.min(prev[j - 1] + (p[i - 1] === t[j - 1] ? 0 : 1), prev[j] + 1, cur[j - 1] + 1);
+    }
+    prev = cur;
+  }
+  return Math.min(...prev);
+}
+
+describe('fuzzy matching', () => {
+  it('Myers agrees with the dynamic programme', () => {
+    fc.assert(fc.property(
+      fc.uint8Array({ minLength: 1, maxLength: 31, max: 5 }),
+      fc.uint8Array({ maxLength: 40, max: 5 }),
+      (p, t) => {
+        expect(myersMinDistance(myersMasks(p), p.length, t, 0, t.length)).toBe(dpMin(p, t));
+      },
+    ), { numRuns: 200 });
+  });
+
+  it('budgets grow with term length', () => {
+    expect([1, 2, 3, 4, 5, 7].map(maxEditsFor)).toEqual([0, 1, 1, 1, 2, 2]);
+    expect(budgetFor(1, 2)).toBe(0.5);
+    expect(budgetFor(1, 3)).toBe(1);
+    expect(budgetFor(2, 5)).toBe(1.5);
+  });
+
+  it('pigeonhole pieces cover the pattern', () => {
+    expect(pieces(9, 1)).toEqual([[0, 5], [5, 4]]);
+    expect(pieces(13, 2)).toEqual([[0, 5], [5, 4], [9, 4]]);
+  });
+
+  const align = (term: string, text: string, budget: number) => {
+    const t = normalize(text);
+    return alignWeighted(toSymbols(term), t.sym, 0, t.jn, t.jFirst, t.jLast, budget);
+  };
+
+  it('phonetically close jamo cost half an edit', () => {
+    expect(align('금감원', '금감언', 1)?.distance).toBe(0.5); // ㅝ → ㅓ
+    expect(align('금융감독원', '근융감독원', 1.5)?.distance).toBe(0.5); // ㅁ → ㄴ
+    expect(align('국민신문고', '궁민신문고', 1.5)?.distance).toBe(1); // ㄱ → ㅇ (not close)
+    expect(align('해지', '헤지', 0.5)?.distance).toBe(0.5);
+    expect(align('해지', '해제', 0.5)).toBeNull(); // ㅣ → ㅔ is a real change
+  });
+
+  it('alignments snap to syllable boundaries', () => {
+    const a = align('소비자원', '소비자워네', 1);
+    expect(a).not.toBeNull();
+    const t = normalize('소비자워네');
+    expect(t.jFirst[a!.start]).toBe(1);
+    expect(t.jLast[a!.end - 1]).toBe(1);
+  });
+});
