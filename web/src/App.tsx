@@ -1,0 +1,127 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { createContext, useContext, useEffect, type ReactNode } from 'react';
+import { ApiError, get, post, type Me } from './api';
+import { useLang, useT } from './i18n';
+import { Link, match, navigate, useLocation } from './router';
+import { ErrorBox, Loading, Toasts } from './ui';
+import { LoginPage, ChangePasswordPage } from './pages/Login';
+import { AlertBoard } from './pages/AlertBoard';
+import { CallsPage } from './pages/Calls';
+import { CallLive } from './pages/CallLive';
+import { CasesPage } from './pages/Cases';
+import { CaseDetailPage } from './pages/CaseDetail';
+import { RulesPage } from './pages/Rules';
+import { SearchPage } from './pages/Search';
+import { AuditPage } from './pages/Audit';
+
+const MeCtx = createContext<Me | null>(null);
+export const useMe = () => useContext(MeCtx)!;
+export const can = (me: Me, ...perms: string[]) => perms.some((p) => me.permissions.includes(p));
+
+interface NavItem { to: string; key: string; icon: string; perms: string[]; section: 'monitor' | 'manage' }
+const NAV: NavItem[] = [
+  { to: '/alerts', key: 'nav.alerts', icon: '◉', perms: ['alerts:read'], section: 'monitor' },
+  { to: '/calls', key: 'nav.calls', icon: '☏', perms: ['calls:read', 'calls:read:own'], section: 'monitor' },
+  { to: '/cases', key: 'nav.cases', icon: '▤', perms: ['cases:read'], section: 'manage' },
+  { to: '/rules', key: 'nav.rules', icon: '⚙', perms: ['rules:read'], section: 'manage' },
+  { to: '/search', key: 'nav.search', icon: '⌕', perms: ['calls:read', 'calls:read:own', 'alerts:read', 'cases:read'], section: 'manage' },
+  { to: '/audit', key: 'nav.audit', icon: '⛨', perms: ['audit:read'], section: 'manage' },
+];
+
+/** The first screen a role may see. */
+const homeFor = (me: Me) => NAV.find((n) => can(me, ...n.perms))?.to ?? '/search';
+
+export function App() {
+  const me = useQuery<Me>({ queryKey: ['me'], queryFn: () => get('/api/auth/me'), retry: false, staleTime: 60_000 });
+  if (me.isLoading) return <div className="boot"><Loading /></div>;
+  if (me.error) {
+    if (me.error instanceof ApiError && me.error.status === 401) return <><LoginPage /><Toasts /></>;
+    return <div className="boot"><ErrorBox error={me.error} onRetry={() => me.refetch()} /></div>;
+  }
+  if (me.data!.user.mustChangePassword) return <><ChangePasswordPage forced /><Toasts /></>;
+  return (
+    <MeCtx.Provider value={me.data!}>
+      <Shell />
+      <Toasts />
+    </MeCtx.Provider>
+  );
+}
+
+function Shell() {
+  const me = useMe();
+  const { t } = useT();
+  const { lang, setLang } = useLang();
+  const loc = useLocation();
+  const qc = useQueryClient();
+
+  useEffect(() => {
+    if (loc.path === '/' || loc.path === '/login') navigate(homeFor(me), true);
+  }, [loc.path, me]);
+
+  const signOut = async () => {
+    await post('/api/auth/logout').catch(() => {});
+    qc.clear();
+    navigate('/', true);
+    qc.invalidateQueries({ queryKey: ['me'] });
+  };
+
+  const allowed = NAV.filter((n) => can(me, ...n.perms));
+  const active = (to: string) => loc.path === to || loc.path.startsWith(`${to}/`);
+  const section = (s: NavItem['section']) => allowed.filter((n) => n.section === s);
+
+  return (
+    <div className="shell">
+      <aside className="sidebar">
+        <div className="brand">
+          <svg viewBox="0 0 32 32" width="30" height="30" aria-hidden><rect width="32" height="32" rx="7" fill="#1d4a85" /><circle cx="16" cy="16" r="9" fill="none" stroke="#7cc4ff" strokeWidth="2" /><circle cx="16" cy="16" r="4" fill="none" stroke="#7cc4ff" strokeWidth="2" /><path d="M16 16 L24 9" stroke="#ff7a6e" strokeWidth="2.5" strokeLinecap="round" /></svg>
+          <div><div className="brand-name">{t('appName')}</div><div className="brand-sub">{t('appSub')}</div></div>
+        </div>
+        {(['monitor', 'manage'] as const).map((s) => section(s).length > 0 && (
+          <nav key={s} className="nav">
+            <div className="nav-section">{t(`nav.section.${s}`)}</div>
+            {section(s).map((n) => (
+              <Link key={n.to} to={n.to} className={`nav-item ${active(n.to) ? 'active' : ''}`}>
+                <span className="nav-icon">{n.icon}</span>{t(n.key)}
+              </Link>
+            ))}
+          </nav>
+        ))}
+        <div className="sidebar-foot">
+          <div className="me">
+            <div className="avatar">{me.user.username.slice(0, 1).toUpperCase()}</div>
+            <div className="me-text"><div className="me-name">{me.user.username}</div><div className="me-role">{t(`role.${me.user.role}`)}</div></div>
+          </div>
+          <div className="sidebar-actions">
+            <button className="link-btn" onClick={() => setLang(lang === 'ko' ? 'en' : 'ko')} data-testid="lang-switch">{t('language')}</button>
+            <button className="link-btn" onClick={signOut} data-testid="sign-out">{t('signOut')}</button>
+          </div>
+        </div>
+      </aside>
+      <main className="main">
+        <Routes path={loc.path} />
+      </main>
+    </div>
+  );
+}
+
+function Guard({ perms, children }: { perms: string[]; children: ReactNode }) {
+  const me = useMe();
+  const { t } = useT();
+  if (!can(me, ...perms)) return <div className="page"><div className="state state-error" data-testid="forbidden">{t('err.forbidden')}</div></div>;
+  return <>{children}</>;
+}
+
+function Routes({ path }: { path: string }) {
+  const { t } = useT();
+  let m: Record<string, string> | null;
+  if (path === '/alerts') return <Guard perms={['alerts:read']}><AlertBoard /></Guard>;
+  if (path === '/calls') return <Guard perms={['calls:read', 'calls:read:own']}><CallsPage /></Guard>;
+  if ((m = match('/calls/:id', path))) return <Guard perms={['calls:read', 'calls:read:own']}><CallLive key={m.id} id={m.id} /></Guard>;
+  if (path === '/cases') return <Guard perms={['cases:read']}><CasesPage /></Guard>;
+  if ((m = match('/cases/:id', path))) return <Guard perms={['cases:read']}><CaseDetailPage key={m.id} id={m.id} /></Guard>;
+  if (path === '/rules') return <Guard perms={['rules:read']}><RulesPage /></Guard>;
+  if (path === '/search') return <SearchPage />;
+  if (path === '/audit') return <Guard perms={['audit:read']}><AuditPage /></Guard>;
+  if (path === '/' || path === '/login') return null;
+  return <div className="page"><div className="state state-empty">{t('notFound')}</div></div>;
+}

@@ -1,0 +1,153 @@
+import { createContext, useContext, useState, type ReactNode } from 'react';
+
+// Korean first, English on a switch. One flat dictionary: keys are English ids,
+// a missing English entry falls back to Korean so nothing shows blank.
+
+export type Lang = 'ko' | 'en';
+
+const KO: Record<string, string> = {
+  appName: '민원 레이더', appSub: 'VOM 콘솔',
+  'nav.alerts': '실시간 알림', 'nav.calls': '실시간 통화', 'nav.cases': '민원 사례', 'nav.rules': '탐지 규칙',
+  'nav.search': '통합 검색', 'nav.audit': '감사 로그', 'nav.section.monitor': '모니터링', 'nav.section.manage': '관리',
+  signOut: '로그아웃', language: 'English', loading: '불러오는 중…', retry: '다시 시도', save: '저장', cancel: '취소',
+  close: '닫기', confirm: '확인', all: '전체', none: '없음', search: '검색', exportXlsx: '엑셀 내보내기', exporting: '내보내는 중…',
+  more: '더 보기', refresh: '새로고침', open: '열기', customer: '고객', agent: '상담사', unknown: '미상', back: '뒤로',
+  'login.title': '로그인', 'login.subtitle': '소비자보호 실시간 민원 위험 모니터링', 'login.username': '아이디', 'login.password': '비밀번호',
+  'login.submit': '로그인', 'login.failed': '아이디 또는 비밀번호가 올바르지 않습니다.', 'login.footer': '사내망 전용 · 모든 접속은 감사 로그에 기록됩니다.',
+  'pw.title': '비밀번호 변경', 'pw.forced': '처음 로그인하셨습니다. 계속하려면 새 비밀번호를 정하세요.', 'pw.current': '현재(임시) 비밀번호',
+  'pw.new': '새 비밀번호', 'pw.confirm': '새 비밀번호 확인', 'pw.policy': '10자 이상, 대문자·소문자·숫자·기호 중 3종류 이상, 아이디 포함 불가',
+  'pw.mismatch': '새 비밀번호가 서로 다릅니다.', 'pw.submit': '변경하고 계속',
+  'role.admin': '관리자', 'role.officer': '소비자보호 담당자', 'role.supervisor': '상담 관리자', 'role.analyst': '분석가', 'role.agent': '상담사', 'role.auditor': '감사인',
+  'sev': '심각도', 'category': '유형', 'status': '상태', 'time': '시각', 'period': '기간', 'match': '탐지 표현', 'call': '통화',
+  'period.1h': '최근 1시간', 'period.today': '오늘', 'period.7d': '최근 7일', 'period.all': '전체 기간',
+  'alert.status.open': '신규', 'alert.status.acknowledged': '확인', 'alert.status.false_positive': '오탐', 'alert.status.escalated': '민원 전환',
+  'alerts.title': '실시간 알림 보드', 'alerts.live': '실시간 연결됨', 'alerts.reconnecting': '재연결 중…', 'alerts.sound': '알림음',
+  'alerts.notify': '데스크톱 알림', 'alerts.empty': '조건에 맞는 알림이 없습니다.', 'alerts.emptyHint': '새 알림은 새로고침 없이 이 자리에 나타납니다.',
+  'alerts.keys': '단축키', 'alerts.ack': '확인', 'alerts.fp': '오탐 처리', 'alerts.escalate': '민원 사례로 전환', 'alerts.openCall': '통화 보기',
+  'alerts.fpReason': '오탐 사유', 'alerts.fpReasonHint': '예: 상담사의 안내 문구, 고객의 가정적 표현', 'alerts.context': '대화 맥락',
+  'alerts.explanation': '탐지 근거', 'alerts.select': '알림을 선택하면 상세 내용이 여기에 표시됩니다.', 'alerts.agentFilter': '상담사 ID',
+  'alerts.escalated': '민원 사례로 전환했습니다', 'alerts.joined': '기존 사례에 반복 민원으로 연결했습니다', 'alerts.repeat': '반복 민원',
+  'alerts.total': '건', 'alerts.hits': '회',
+  'calls.title': '실시간 통화', 'calls.active': '진행 중', 'calls.ended': '종료', 'calls.activeOnly': '진행 중만', 'calls.risk': '위험도',
+  'calls.started': '시작', 'calls.empty': '통화가 없습니다.', 'calls.transcript': '실시간 대화', 'calls.riskOverTime': '시간대별 위험도',
+  'calls.alerts': '이 통화의 알림', 'calls.history': '고객의 이전 상담·사례', 'calls.noCustomer': '고객 정보가 없는 통화입니다.',
+  'calls.noHistory': '이전 상담 이력이 없습니다.', 'calls.waiting': '발화를 기다리는 중…', 'calls.partial': '인식 중', 'calls.escalated': '복합 위험 통화',
+  'calls.live': 'LIVE', 'calls.noAlerts': '아직 알림이 없습니다.',
+  'case.status.received': '접수', 'case.status.assigned': '배정', 'case.status.in_progress': '처리중', 'case.status.resolved': '해결',
+  'case.status.closed': '종결', 'case.status.rejected': '반려',
+  'cases.title': '민원 사례', 'cases.new': '새 사례', 'cases.openOnly': '진행 중만', 'cases.overdueOnly': '기한 초과만', 'cases.repeatOnly': '반복 민원만',
+  'cases.mine': '내 사례', 'cases.empty': '사례가 없습니다.', 'cases.ref': '사례 번호', 'cases.titleCol': '제목', 'cases.assignee': '담당자',
+  'cases.due': '처리 기한', 'cases.overdue': '기한 초과', 'cases.repeat': '반복', 'cases.links': '연결', 'cases.unassigned': '미배정',
+  'cases.searchPh': '제목, 고객, 사례 번호', 'cases.description': '내용', 'cases.notes': '메모', 'cases.attachments': '첨부 파일',
+  'cases.linked': '연결된 알림·통화', 'cases.historyTitle': '처리 이력', 'cases.related': '같은 고객의 다른 사례', 'cases.addNote': '메모 추가',
+  'cases.notePh': '처리 내용, 고객 통화 결과 등을 남기세요', 'cases.upload': '파일 첨부', 'cases.noNotes': '메모가 없습니다.',
+  'cases.noAttachments': '첨부 파일이 없습니다.', 'cases.noLinks': '연결된 항목이 없습니다.', 'cases.workflow': '처리 단계',
+  'cases.reason': '사유', 'cases.resolution': '처리 결과', 'cases.move': '상태 변경', 'cases.edit': '수정', 'cases.created': '사례를 만들었습니다',
+  'cases.severity': '심각도', 'cases.customerId': '고객 번호', 'cases.dueLeft': '남음', 'cases.dueOver': '초과', 'cases.sla': 'SLA',
+  'cases.repeatOf': '이전 사례의 반복', 'cases.repeatCount': '재접촉', 'cases.source.alert': '알림에서 전환', 'cases.source.manual': '직접 등록',
+  'cases.createdBy': '등록자', 'cases.assignTo': '담당자 지정', 'cases.tooLarge': '파일이 너무 큽니다',
+  'rules.title': '탐지 규칙', 'rules.version': '버전', 'rules.published': '게시', 'rules.list': '규칙 목록', 'rules.editor': '규칙 편집 (JSON)',
+  'rules.validate': '검증', 'rules.valid': '유효한 규칙 세트입니다', 'rules.test': '문장 테스트', 'rules.testPh': '예: 이거 해결 안 되면 금감원에 민원 넣을 거예요',
+  'rules.runTest': '테스트', 'rules.noHits': '탐지된 규칙이 없습니다.', 'rules.backtest': '과거 데이터 백테스트', 'rules.from': '시작', 'rules.to': '종료',
+  'rules.runBacktest': '백테스트 실행', 'rules.publish': '새 버전 게시', 'rules.note': '변경 메모', 'rules.versions': '버전 이력',
+  'rules.rollback': '이 버전으로 되돌리기', 'rules.live': '운영 중', 'rules.candidate': '수정안', 'rules.added': '새로 탐지', 'rules.removed': '탐지 안 됨',
+  'rules.utterances': '발화', 'rules.terms': '표현', 'rules.draftChanged': '편집 중인 수정안이 있습니다', 'rules.reset': '운영 버전으로 되돌리기',
+  'rules.useDraft': '편집 중인 수정안으로 테스트', 'rules.negated': '부정/가정', 'rules.speaker': '화자', 'rules.notReady': '규칙 API가 아직 준비되지 않았습니다.',
+  'rules.published.ok': '새 버전을 게시했습니다', 'rules.composite': '복합 규칙', 'rules.filter': '규칙 검색',
+  'search.title': '통합 검색', 'search.ph': '대화 내용, 고객 번호, 사례 제목…', 'search.transcripts': '통화 내용', 'search.alerts': '알림', 'search.cases': '민원 사례',
+  'search.none': '결과가 없습니다.', 'search.hint': '대화, 알림, 민원 사례를 한 번에 찾습니다.',
+  'audit.title': '감사 로그', 'audit.actor': '사용자', 'audit.action': '작업', 'audit.target': '대상', 'audit.details': '내용', 'audit.empty': '기록이 없습니다.',
+  'audit.actionFilter': '작업 (예: case.created)',
+  'err.title': '문제가 발생했습니다', 'err.forbidden': '이 화면을 볼 권한이 없습니다.', 'notFound': '페이지를 찾을 수 없습니다.',
+};
+
+const EN: Record<string, string> = {
+  appName: 'Minwon Radar', appSub: 'VOM console',
+  'nav.alerts': 'Live alerts', 'nav.calls': 'Live calls', 'nav.cases': 'Complaint cases', 'nav.rules': 'Detection rules',
+  'nav.search': 'Search', 'nav.audit': 'Audit trail', 'nav.section.monitor': 'Monitoring', 'nav.section.manage': 'Management',
+  signOut: 'Sign out', language: '한국어', loading: 'Loading…', retry: 'Retry', save: 'Save', cancel: 'Cancel', close: 'Close', confirm: 'Confirm',
+  all: 'All', none: 'None', search: 'Search', exportXlsx: 'Export to Excel', exporting: 'Exporting…', more: 'Load more', refresh: 'Refresh',
+  open: 'Open', customer: 'Customer', agent: 'Agent', unknown: 'Unknown', back: 'Back',
+  'login.title': 'Sign in', 'login.subtitle': 'Real-time complaint-risk monitoring for consumer protection', 'login.username': 'Username',
+  'login.password': 'Password', 'login.submit': 'Sign in', 'login.failed': 'Wrong username or password.', 'login.footer': 'Internal network only · every sign-in is audited.',
+  'pw.title': 'Change password', 'pw.forced': 'This is your first sign-in. Choose a new password to continue.', 'pw.current': 'Current (one-time) password',
+  'pw.new': 'New password', 'pw.confirm': 'Repeat new password', 'pw.policy': 'At least 10 characters, 3 of: upper, lower, digits, symbols; not containing the username',
+  'pw.mismatch': 'The new passwords differ.', 'pw.submit': 'Change and continue',
+  'role.admin': 'Administrator', 'role.officer': 'Consumer-protection officer', 'role.supervisor': 'Supervisor', 'role.analyst': 'Analyst', 'role.agent': 'Agent', 'role.auditor': 'Auditor',
+  sev: 'Severity', category: 'Category', status: 'Status', time: 'Time', period: 'Period', match: 'Matched', call: 'Call',
+  'period.1h': 'Last hour', 'period.today': 'Today', 'period.7d': 'Last 7 days', 'period.all': 'All time',
+  'alert.status.open': 'New', 'alert.status.acknowledged': 'Acknowledged', 'alert.status.false_positive': 'False positive', 'alert.status.escalated': 'Escalated',
+  'alerts.title': 'Live alert board', 'alerts.live': 'Live', 'alerts.reconnecting': 'Reconnecting…', 'alerts.sound': 'Sound', 'alerts.notify': 'Desktop notifications',
+  'alerts.empty': 'No alerts match.', 'alerts.emptyHint': 'New alerts appear here without reloading.', 'alerts.keys': 'Keys', 'alerts.ack': 'Acknowledge',
+  'alerts.fp': 'False positive', 'alerts.escalate': 'Escalate to case', 'alerts.openCall': 'Open call', 'alerts.fpReason': 'Why is it a false positive?',
+  'alerts.fpReasonHint': "e.g. the agent's explanation, a hypothetical", 'alerts.context': 'Conversation', 'alerts.explanation': 'Why it fired',
+  'alerts.select': 'Select an alert to see its details.', 'alerts.agentFilter': 'Agent id', 'alerts.escalated': 'Escalated to a case',
+  'alerts.joined': 'Linked to the open case as a repeat contact', 'alerts.repeat': 'Repeat contact', 'alerts.total': '', 'alerts.hits': '×',
+  'calls.title': 'Live calls', 'calls.active': 'Live', 'calls.ended': 'Ended', 'calls.activeOnly': 'Live only', 'calls.risk': 'Risk', 'calls.started': 'Started',
+  'calls.empty': 'No calls.', 'calls.transcript': 'Live transcript', 'calls.riskOverTime': 'Risk over time', 'calls.alerts': 'Alerts in this call',
+  'calls.history': "Customer's previous contacts and cases", 'calls.noCustomer': 'No customer on this call.', 'calls.noHistory': 'No previous contacts.',
+  'calls.waiting': 'Waiting for speech…', 'calls.partial': 'recognising', 'calls.escalated': 'Multi-category risk', 'calls.live': 'LIVE', 'calls.noAlerts': 'No alerts yet.',
+  'case.status.received': 'Received', 'case.status.assigned': 'Assigned', 'case.status.in_progress': 'In progress', 'case.status.resolved': 'Resolved',
+  'case.status.closed': 'Closed', 'case.status.rejected': 'Rejected',
+  'cases.title': 'Complaint cases', 'cases.new': 'New case', 'cases.openOnly': 'Open only', 'cases.overdueOnly': 'Overdue only', 'cases.repeatOnly': 'Repeat only',
+  'cases.mine': 'Mine', 'cases.empty': 'No cases.', 'cases.ref': 'Case', 'cases.titleCol': 'Title', 'cases.assignee': 'Assignee', 'cases.due': 'Due',
+  'cases.overdue': 'Overdue', 'cases.repeat': 'Repeat', 'cases.links': 'Links', 'cases.unassigned': 'Unassigned', 'cases.searchPh': 'Title, customer, case number',
+  'cases.description': 'Description', 'cases.notes': 'Notes', 'cases.attachments': 'Attachments', 'cases.linked': 'Linked alerts and calls',
+  'cases.historyTitle': 'History', 'cases.related': "Customer's other cases", 'cases.addNote': 'Add note', 'cases.notePh': 'What was done, call-back results…',
+  'cases.upload': 'Attach file', 'cases.noNotes': 'No notes.', 'cases.noAttachments': 'No attachments.', 'cases.noLinks': 'Nothing linked.',
+  'cases.workflow': 'Workflow', 'cases.reason': 'Reason', 'cases.resolution': 'Resolution', 'cases.move': 'Change status', 'cases.edit': 'Edit',
+  'cases.created': 'Case created', 'cases.severity': 'Severity', 'cases.customerId': 'Customer id', 'cases.dueLeft': 'left', 'cases.dueOver': 'overdue',
+  'cases.sla': 'SLA', 'cases.repeatOf': 'Repeats an earlier case', 'cases.repeatCount': 'Re-contacts', 'cases.source.alert': 'From an alert',
+  'cases.source.manual': 'Entered by hand', 'cases.createdBy': 'Created by', 'cases.assignTo': 'Assign to', 'cases.tooLarge': 'The file is too large',
+  'rules.title': 'Detection rules', 'rules.version': 'Version', 'rules.published': 'Published', 'rules.list': 'Rules', 'rules.editor': 'Edit rules (JSON)',
+  'rules.validate': 'Validate', 'rules.valid': 'The rule set is valid', 'rules.test': 'Test a sentence', 'rules.testPh': 'e.g. 이거 해결 안 되면 금감원에 민원 넣을 거예요',
+  'rules.runTest': 'Test', 'rules.noHits': 'No rule matched.', 'rules.backtest': 'Backtest on history', 'rules.from': 'From', 'rules.to': 'To',
+  'rules.runBacktest': 'Run backtest', 'rules.publish': 'Publish new version', 'rules.note': 'Change note', 'rules.versions': 'Versions',
+  'rules.rollback': 'Roll back to this', 'rules.live': 'Live', 'rules.candidate': 'Draft', 'rules.added': 'Newly caught', 'rules.removed': 'No longer caught',
+  'rules.utterances': 'utterances', 'rules.terms': 'Terms', 'rules.draftChanged': 'You have unpublished edits', 'rules.reset': 'Reset to live',
+  'rules.useDraft': 'Test with the draft', 'rules.negated': 'negated', 'rules.speaker': 'Speaker', 'rules.notReady': 'The rules API is not available yet.',
+  'rules.published.ok': 'New version published', 'rules.composite': 'Composite', 'rules.filter': 'Filter rules',
+  'search.title': 'Search', 'search.ph': 'Transcript text, customer id, case title…', 'search.transcripts': 'Transcripts', 'search.alerts': 'Alerts', 'search.cases': 'Cases',
+  'search.none': 'Nothing found.', 'search.hint': 'Find calls, alerts and complaint cases at once.',
+  'audit.title': 'Audit trail', 'audit.actor': 'User', 'audit.action': 'Action', 'audit.target': 'Target', 'audit.details': 'Details', 'audit.empty': 'No entries.',
+  'audit.actionFilter': 'Action (e.g. case.created)',
+  'err.title': 'Something went wrong', 'err.forbidden': 'You may not see this screen.', notFound: 'Page not found.',
+};
+
+/** Risk categories of the default dictionary; others show their id. */
+const CATEGORIES: Record<string, { ko: string; en: string; color: string }> = {
+  external_authority: { ko: '대외기관 민원', en: 'External authority', color: '#d6336c' },
+  media: { ko: '언론·SNS 제보', en: 'Press / social media', color: '#f76707' },
+  legal: { ko: '법적 대응', en: 'Legal action', color: '#7048e8' },
+  complaint: { ko: '명시적 불만', en: 'Explicit complaint', color: '#1c7ed6' },
+  churn: { ko: '해지 위협', en: 'Churn threat', color: '#0ca678' },
+  repeat: { ko: '반복 민원', en: 'Repeat contact', color: '#e8590c' },
+  repeat_contact: { ko: '반복 민원', en: 'Repeat contact', color: '#e8590c' },
+  abuse: { ko: '폭언·욕설', en: 'Abuse of agent', color: '#495057' },
+};
+export const CATEGORY_IDS = ['external_authority', 'media', 'legal', 'complaint', 'churn', 'repeat', 'abuse'];
+
+const LangCtx = createContext<{ lang: Lang; setLang(l: Lang): void }>({ lang: 'ko', setLang: () => {} });
+
+export function LangProvider({ children }: { children: ReactNode }) {
+  const [lang, setLangState] = useState<Lang>(() => (localStorage.getItem('radar.lang') === 'en' ? 'en' : 'ko'));
+  const setLang = (l: Lang) => {
+    localStorage.setItem('radar.lang', l);
+    document.documentElement.lang = l;
+    setLangState(l);
+  };
+  return <LangCtx.Provider value={{ lang, setLang }}>{children}</LangCtx.Provider>;
+}
+
+export function useLang() {
+  return useContext(LangCtx);
+}
+
+export function useT() {
+  const { lang } = useContext(LangCtx);
+  const t = (key: string) => (lang === 'en' ? EN[key] ?? KO[key] : KO[key]) ?? key;
+  const cat = (id: string | null | undefined) => (id ? CATEGORIES[id]?.[lang] ?? id : '—');
+  return { t, cat, lang };
+}
+
+export const categoryColor = (id: string | null | undefined) => (id && CATEGORIES[id]?.color) || '#868e96';
