@@ -45,13 +45,9 @@ export function planAdvance(input: AdvanceInput): AdvancePlan {
   for (const seq of seqs) {
     if (seq <= cursor) continue;
     if (seq > cursor + 1) {
-      const covered = gap !== null && cursor + 1 <= gap.maxSeq;
-      const old = covered && now - gap!.seenAt >= graceMs;
-      if (!old) {
-        // Keep the first sighting's time while it still covers this gap.
-        if (!covered) gap = { maxSeq: seqs[seqs.length - 1]!, seenAt: now };
-        return { cursor, consume, skipped, gap };
-      }
+      // Keep the first sighting's time while it still covers this gap.
+      if (gap === null || cursor + 1 > gap.maxSeq) gap = { maxSeq: seqs[seqs.length - 1]!, seenAt: now };
+      if (now - gap.seenAt < graceMs) return { cursor, consume, skipped, gap };
       skipped += seq - cursor - 1;
     }
     consume.push(seq);

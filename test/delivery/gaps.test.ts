@@ -52,9 +52,8 @@ describe('planAdvance', () => {
     expect(planAdvance({ cursor: 11, seqs: [], gap, now: 1, graceMs: GRACE })).toEqual({ cursor: 11, consume: [], skipped: 0, gap });
   });
 
-  it('with grace 0 never waits', () => {
-    const p = planAdvance({ cursor: 0, seqs: [3], gap: { maxSeq: 3, seenAt: 5 }, now: 5, graceMs: 0 });
-    expect(p.cursor).toBe(3);
-    expect(p.skipped).toBe(2);
+  it('with grace 0 never waits, not even at a first sighting', () => {
+    const p = planAdvance({ cursor: 0, seqs: [3], gap: null, now: 5, graceMs: 0 });
+    expect(p).toEqual({ cursor: 3, consume: [3], skipped: 2, gap: null });
   });
 });
