@@ -1,24 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
 import { startServer, type RunningServer } from '../../src/api/server.js';
-import { createDeliveryWorker, verifySignature, type DeliveryConfig } from '../../src/delivery/index.js';
+import { createDeliveryWorker, verifySignature } from '../../src/delivery/index.js';
 import type { Db } from '../../src/store/db.js';
 import { testDatabases } from '../helpers/databases.js';
-import { api, testConfig } from '../helpers/server.js';
-import { parseMail, startHttpReceiver, startSmtpDouble, waitUntil, type HttpReceiver, type SmtpDouble } from '../delivery/receivers.js';
+import { ADMIN_TOKEN, api, testConfig } from '../helpers/server.js';
+import { fastDelivery, parseMail, PUBLIC_URL, startHttpReceiver, startSmtpDouble, waitUntil, type HttpReceiver, type SmtpDouble } from '../delivery/receivers.js';
 
 // Delivery end to end: a real server on each database, real receivers on
 // 127.0.0.1 (webhook, Slack- and Teams-shaped) and an SMTP double standing in
 // for the site's mail relay. Backoff is shortened so retries take milliseconds.
 
-const THREAT = '이거 해결 안 되면 금융감독원에 민원 넣을 겁니다.';
-const PUBLIC_URL = 'https://radar.site.test';
+// Several server starts on a loaded two-core machine: generous limits; waits poll.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
-export const fastDelivery = (smtpUrl: string | null): Partial<DeliveryConfig> => ({
-  pollMs: 20, gapGraceMs: 2_000, timeoutMs: 3_000, leaseMs: 10_000, statsMs: 200,
-  retry: { baseMs: 10, capMs: 40, maxAttempts: 3 },
-  smtpUrl, mailFrom: '민원 레이더 <radar@site.test>', publicUrl: PUBLIC_URL,
-});
+const THREAT = '이거 해결 안 되면 금융감독원에 민원 넣을 겁니다.';
+
 
 const eventIdOf = (r: { headers: Record<string, unknown> }) => String(r.headers['x-radar-event-id']);
 
@@ -268,7 +265,7 @@ describe.each(testDatabases)('delivery to other systems ($name)', (tdb) => {
 
   it('exposes outbox lag, pending and dead counts as metrics', async () => {
     await waitUntil(async () => {
-      const res = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${(await import('../helpers/server.js')).ADMIN_TOKEN}` } });
+      const res = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
       const t = await res.text();
       return /radar_delivery_outbox_lag \d+/.test(t) && /radar_delivery_dead \d+/.test(t) && /radar_delivery_attempts_total\{kind="webhook",outcome="dead"\} \d+/.test(t);
     }, 'delivery metrics');

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import type { DeliveryConfig } from '../../src/delivery/index.js';
 
 // Test doubles for the systems delivery talks to, all on 127.0.0.1: an HTTP
 // receiver (webhook, Slack, Teams shapes) whose answers a test scripts, and a
@@ -131,7 +132,7 @@ const decodeWords = (s: string) =>
   s.replace(/\?=\s+=\?/g, '?==?').replace(/=\?UTF-8\?B\?([^?]*)\?=/gi, (_m, b64: string) => Buffer.from(b64, 'base64').toString('utf8'));
 
 /** Polls until `check` returns a value (not undefined/false) or the time is up. */
-export async function waitUntil<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
+export async function waitUntil<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
@@ -140,3 +141,12 @@ export async function waitUntil<T>(check: () => T | undefined | false | Promise<
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+export const PUBLIC_URL = 'https://radar.site.test';
+
+/** Worker settings for tests: fast polling and millisecond backoff. */
+export const fastDelivery = (smtpUrl: string | null): Partial<DeliveryConfig> => ({
+  pollMs: 20, gapGraceMs: 2_000, timeoutMs: 3_000, leaseMs: 10_000, statsMs: 200,
+  retry: { baseMs: 10, capMs: 40, maxAttempts: 3 },
+  smtpUrl, mailFrom: '민원 레이더 <radar@site.test>', publicUrl: PUBLIC_URL,
+});

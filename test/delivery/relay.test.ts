@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import pg from 'pg';
 import { relayOnce } from '../../src/delivery/relay.js';
 import type { Db } from '../../src/store/db.js';
@@ -10,6 +10,9 @@ import { testDatabases } from '../helpers/databases.js';
 
 // The relay and claims against a real database: gaps left by rolled-back and
 // still-open transactions, idempotent fan-out, the relay lock, leases.
+
+// Several server starts on a loaded two-core machine: generous limits; waits poll.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
