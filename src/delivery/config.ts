@@ -47,7 +47,7 @@ export function loadDeliveryConfig(env: NodeJS.ProcessEnv = process.env): Delive
     retry: {
       baseMs: int(env, 'RADAR_DELIVERY_BACKOFF_BASE_MS', 1_000, 1),
       capMs: int(env, 'RADAR_DELIVERY_BACKOFF_CAP_MS', 15 * 60_000, 1),
-      maxAttempts: int(env, 'RADAR_DELIVERY_MAX_ATTEMPTS', 10, 1),
+      maxAttempts: int(env, 'RADAR_DELIVERY_MAX_ATTEMPTS', 15, 1),
     },
     smtpUrl: env.RADAR_SMTP_URL || null,
     mailFrom: env.RADAR_MAIL_FROM || '민원 레이더 <minwon-radar@localhost>',
