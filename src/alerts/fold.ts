@@ -30,32 +30,45 @@ export interface FoldResult {
 /** Hits that raise alerts: final and not negated/hypothetical. */
 export const alerting = (h: Hit): boolean => !h.negated && !h.provisional;
 
+/**
+ * Set-based, so the cost is four statements whatever the number of hits: one
+ * upsert of the alerts, one insert of the hits, one update of the call, one
+ * insert of the events.
+ */
 export async function foldHits(q: Queryable, input: FoldInput): Promise<FoldResult> {
-  const changed: { type: 'alert.created' | 'alert.updated'; alert: Alert }[] = [];
-  for (const hit of input.hits) {
-    if (!alerting(hit)) {
-      await alertsRepo.insertHit(q, input.callId, hit, null);
-      continue;
-    }
-    const { alert, created } = await alertsRepo.foldHitIntoAlert(q, newId(), hit, input.callId, input.context);
-    await alertsRepo.insertHit(q, input.callId, hit, alert.id);
+  // The first alerting hit per rule speaks for the rule in this utterance; the
+  // others still count.
+  const byRule = new Map<string, { hit: Hit; count: number }>();
+  for (const hit of input.hits.filter(alerting)) {
+    const seen = byRule.get(hit.ruleId);
+    if (seen) seen.count++;
+    else byRule.set(hit.ruleId, { hit, count: 1 });
+  }
+  const folded = await alertsRepo.foldHitsIntoAlerts(q, input.callId,
+    [...byRule.values()].map(({ hit, count }) => ({ id: newId(), hit, count })), input.context);
+  const alertIdByRule = new Map(folded.map((f) => [f.alert.ruleId, f.alert.id]));
+  await alertsRepo.insertHits(q, input.callId, input.hits.map((h) => ({ hit: h, alertId: alerting(h) ? alertIdByRule.get(h.ruleId) ?? null : null })));
+
+  for (const { alert } of folded) {
     input.callAlerts.set(alert.ruleId, { category: alert.category, severity: alert.severity, hitCount: alert.hitCount });
-    changed.push({ type: created ? 'alert.created' : 'alert.updated', alert });
   }
   const all = [...input.callAlerts.values()];
   const score = riskScore(all);
   const escalated = isEscalated(all);
-  if (changed.length > 0) await callsRepo.setRiskScore(q, input.callId, score);
-  if (escalated && !input.wasEscalated) {
-    await q.query('UPDATE calls SET escalated_at = coalesce(escalated_at, now()) WHERE id = $1', [input.callId]);
-  }
+  const newlyEscalated = escalated && !input.wasEscalated;
+  if (folded.length > 0) await callsRepo.setRiskScore(q, input.callId, score, newlyEscalated);
+
   const call = { id: input.callId, riskScore: score, escalated };
-  const stored: StoredEvent[] = [];
-  for (const e of changed) {
-    stored.push(await eventsRepo.appendEvent(q, e.type, e.alert.id, { alert: e.alert, call }));
+  const events: { type: string; subjectId: string; payload: unknown }[] = folded.map(({ alert, created }) => {
+    const hit = byRule.get(alert.ruleId)!.hit;
+    // `trigger` names the hit behind this event: for a folded update the alert's
+    // own fields still describe the first hit.
+    const trigger = { utteranceId: hit.utteranceId, match: hit.match, start: hit.start, end: hit.end, startMs: hit.startMs };
+    return { type: created ? 'alert.created' : 'alert.updated', subjectId: alert.id, payload: { alert, call, trigger } };
+  });
+  if (newlyEscalated) {
+    events.push({ type: 'call.escalated', subjectId: input.callId, payload: { call, categories: [...new Set(all.map((a) => a.category))] } });
   }
-  if (escalated && !input.wasEscalated) {
-    stored.push(await eventsRepo.appendEvent(q, 'call.escalated', input.callId, { call, categories: [...new Set(all.map((a) => a.category))] }));
-  }
-  return { events: stored, riskScore: score, escalated, alerts: changed.map((c) => c.alert) };
+  const stored: StoredEvent[] = await eventsRepo.appendEvents(q, events);
+  return { events: stored, riskScore: score, escalated, alerts: folded.map((f) => f.alert) };
 }

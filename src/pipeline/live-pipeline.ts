@@ -8,7 +8,8 @@ import type { Bus } from '../bus/types.js';
 import type { CallDetector, DetectionEngine } from '../detect/types.js';
 import type { CallStart, IngestResult, IngestSink, UtteranceIn } from '../ingest/sink.js';
 import { checkCallStart, checkUtterance } from '../ingest/validate.js';
-import { foldHits } from '../alerts/fold.js';
+import { foldHits, type FoldResult } from '../alerts/fold.js';
+import { createGroupCommit } from './group-commit.js';
 import type { RiskInput } from '../alerts/risk.js';
 import type { Db } from '../store/db.js';
 import * as callsRepo from '../store/calls.js';
@@ -33,6 +34,8 @@ export interface PipelineDeps {
   contextLines: number;
   /** Repeat-contact look-back for the detector's call context. */
   repeatWindowDays?: number;
+  /** Most final utterances written in one transaction (group commit). */
+  maxBatch?: number;
   /** Calls idle this long drop their in-memory state (it is rebuilt on demand). */
   idleMs?: number;
 }
@@ -44,7 +47,20 @@ interface CallState {
   recent: ContextLine[];
   alerts: Map<string, RiskInput>;
   escalated: boolean;
+  /** Ids of this call's stored finals seen by this process. */
+  finalIds: Set<string>;
   touchedAt: number;
+}
+
+interface FinalItem {
+  state: CallState;
+  u: Utterance;
+  redactions: unknown[];
+}
+
+interface FinalResult {
+  hits: Hit[];
+  folded: FoldResult | null;
 }
 
 export interface LivePipeline extends IngestSink {
@@ -107,6 +123,7 @@ export function createLivePipeline(deps: PipelineDeps): LivePipeline {
       recent,
       alerts,
       escalated: new Set([...alerts.values()].map((a) => a.category)).size >= 2,
+      finalIds: existing?.finalIds ?? new Set(),
       touchedAt: Date.now(),
     };
     states.set(callId, state);
@@ -118,35 +135,65 @@ export function createLivePipeline(deps: PipelineDeps): LivePipeline {
     deps.bus.publish({ seq: null, type: u.final ? 'utterance' : 'utterance.partial', callId: u.callId, payload: { utterance: u, hits } });
   }
 
+  /**
+   * Writes a batch of final utterances (of different calls: a call's next
+   * utterance waits for its previous one) in one transaction: store, detect the
+   * new ones, fold their hits. On failure nothing of the batch is stored and the
+   * calls' detectors are rebuilt, since they already saw the utterances.
+   */
+  async function writeFinals(batch: FinalItem[]): Promise<(FinalResult | null)[]> {
+    try {
+      return await deps.db.tx(async (q) => {
+        const fresh = await callsRepo.insertUtterances(q, batch.map((b) => ({ ...b.u, redactions: b.redactions })));
+        const out: (FinalResult | null)[] = [];
+        for (const { state, u } of batch) {
+          if (!fresh.has(callsRepo.utteranceKey(u.callId, u.id))) {
+            out.push(null); // already stored: idempotent no-op
+            continue;
+          }
+          const hits = detect(state, u);
+          const folded = hits.length === 0 ? null : await foldHits(q, {
+            callId: u.callId, hits, context: [...state.recent, toContext(u)], callAlerts: state.alerts, wasEscalated: state.escalated,
+          });
+          out.push({ hits, folded });
+        }
+        return out;
+      });
+    } catch (err) {
+      for (const { u } of batch) dropState(u.callId);
+      throw err;
+    }
+  }
+  const finals = createGroupCommit(writeFinals, deps.maxBatch ?? 256);
+
   async function processFinal(state: CallState, u: Utterance, redactions: unknown[]): Promise<IngestResult> {
-    const result = await deps.db.tx(async (q) => {
-      const stored = await callsRepo.insertUtterance(q, { ...u, redactions });
-      if (!stored) return null; // already stored: idempotent no-op
-      const hits = detect(state, u);
-      const context = [...state.recent, toContext(u)];
-      const folded = await foldHits(q, { callId: u.callId, hits, context, callAlerts: state.alerts, wasEscalated: state.escalated });
-      return { hits, folded };
-    });
+    const result = await finals.submit({ state, u, redactions });
     if (!result) {
       metrics?.utterances.inc({ final: 'true', outcome: 'duplicate' });
       return { accepted: false };
     }
     metrics?.utterances.inc({ final: 'true', outcome: 'stored' });
-    for (const e of result.folded.events) {
-      const alert = (e.payload as { alert?: { category: string } }).alert;
-      if (alert) metrics?.alerts.inc({ category: alert.category, kind: e.type });
-    }
+    state.finalIds.add(u.id);
     state.recent.push(toContext(u));
     if (state.recent.length > deps.contextLines) state.recent.splice(0, state.recent.length - deps.contextLines);
-    state.escalated = result.folded.escalated;
     publishUtterance(u, result.hits);
-    for (const e of result.folded.events) deps.bus.publish({ seq: e.seq, type: e.type, callId: u.callId, payload: e.payload });
+    if (result.folded) {
+      state.escalated = result.folded.escalated;
+      for (const e of result.folded.events) {
+        const alert = (e.payload as { alert?: { category: string } }).alert;
+        if (alert) metrics?.alerts.inc({ category: alert.category, kind: e.type });
+        deps.bus.publish({ seq: e.seq, type: e.type, callId: u.callId, payload: e.payload });
+      }
+    }
     if (result.hits.length > 0) deps.log.debug({ callId: u.callId, utteranceId: u.id, hits: result.hits.length }, 'hits');
     return { accepted: true };
   }
 
   async function processPartial(state: CallState, u: Utterance): Promise<IngestResult> {
-    if (await callsRepo.utteranceExists(deps.db, u.callId, u.id)) return { accepted: false };
+    // A partial for an utterance already stored as final is stale. Checked in
+    // memory only: after a restart a stale partial at worst shows provisional
+    // hits, and partials are too frequent for a database read each.
+    if (state.finalIds.has(u.id)) return { accepted: false };
     metrics?.utterances.inc({ final: 'false', outcome: 'partial' });
     const hits = detect(state, u);
     publishUtterance(u, hits);

@@ -65,8 +65,11 @@ export async function markCallEnded(q: Queryable, id: string): Promise<StoredCal
   return rows[0] ? toCall(rows[0]) : null;
 }
 
-export async function setRiskScore(q: Queryable, id: string, score: number): Promise<void> {
-  await q.query('UPDATE calls SET risk_score = $2 WHERE id = $1', [id, score]);
+export async function setRiskScore(q: Queryable, id: string, score: number, escalatedNow = false): Promise<void> {
+  await q.query(
+    'UPDATE calls SET risk_score = $2, escalated_at = CASE WHEN $3 THEN coalesce(escalated_at, now()) ELSE escalated_at END WHERE id = $1',
+    [id, score, escalatedNow],
+  );
 }
 
 export interface CallFilter {
@@ -91,22 +94,7 @@ export async function listCalls(q: Queryable, f: CallFilter): Promise<StoredCall
   return rows.map(toCall);
 }
 
-/** Stores a final utterance; false when one with that id is already stored (no-op). */
-export async function insertUtterance(
-  q: Queryable,
-  u: { id: string; callId: string; speaker: Speaker; startMs: number; endMs: number; text: string; redactions: unknown[] },
-): Promise<StoredUtterance | null> {
-  const rows = await q.query(
-    `INSERT INTO utterances (call_id, id, speaker, start_ms, end_ms, text, redactions)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (call_id, id) DO NOTHING RETURNING *`,
-    [u.callId, u.id, u.speaker, u.startMs, u.endMs, u.text, JSON.stringify(u.redactions)],
-  );
-  return rows[0] ? toUtterance(rows[0]) : null;
-}
 
-export async function utteranceExists(q: Queryable, callId: string, id: string): Promise<boolean> {
-  return (await q.query('SELECT 1 FROM utterances WHERE call_id = $1 AND id = $2', [callId, id])).length > 0;
-}
 
 export async function listUtterances(q: Queryable, callId: string): Promise<StoredUtterance[]> {
   const rows = await q.query('SELECT * FROM utterances WHERE call_id = $1 ORDER BY start_ms, seq', [callId]);
@@ -175,3 +163,24 @@ export async function* streamUtterances(
     after = [last.call_id, last.start_ms, last.seq];
   }
 }
+
+/**
+ * Stores several final utterances in one statement; returns the keys
+ * (`callId \u0000 id`) of those that were new (the rest were already stored).
+ */
+export async function insertUtterances(
+  q: Queryable,
+  us: { id: string; callId: string; speaker: Speaker; startMs: number; endMs: number; text: string; redactions: unknown[] }[],
+): Promise<Set<string>> {
+  if (us.length === 0) return new Set();
+  const rows = await q.query(
+    `INSERT INTO utterances (call_id, id, speaker, start_ms, end_ms, text, redactions)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::text[], $7::jsonb[])
+     ON CONFLICT (call_id, id) DO NOTHING RETURNING call_id, id`,
+    [us.map((u) => u.callId), us.map((u) => u.id), us.map((u) => u.speaker), us.map((u) => u.startMs), us.map((u) => u.endMs),
+      us.map((u) => u.text), us.map((u) => JSON.stringify(u.redactions))],
+  );
+  return new Set(rows.map((r) => utteranceKey(r.call_id, r.id)));
+}
+
+export const utteranceKey = (callId: string, id: string) => `${callId}\u0000${id}`;

@@ -37,7 +37,7 @@ describe.each(variants)('restart keeps everything ($name)', (variant) => {
     for (const c of cleanups.reverse()) await c();
   });
 
-  it('calls, utterances and alerts survive; a re-posted utterance creates nothing', async () => {
+  it('calls, utterances and alerts survive; a re-posted utterance creates nothing', { timeout: 120_000 }, async () => {
     const { env, cleanup } = await variant.setup();
     cleanups.push(cleanup);
     const config = testConfig({ ...env, DATABASE_URL: env.DATABASE_URL ?? '' });

@@ -112,7 +112,7 @@ CREATE TABLE hits (
   span_end integer NOT NULL,
   match text NOT NULL,
   term text NOT NULL,
-  distance smallint NOT NULL DEFAULT 0,
+  distance real NOT NULL DEFAULT 0,
   negated boolean NOT NULL DEFAULT false,
   start_ms integer NOT NULL,
   explanation text NOT NULL,

@@ -1,0 +1,303 @@
+// npm run bench:load -- [--rate 1000] [--seconds 20] [--calls 100] [--threat-ratio 0.1] [--db pglite|postgres] [--ws-share 0.5]
+//
+// End-to-end load: a real Radar server in its own process (as deployed), N
+// concurrent simulated calls posting utterances over HTTP and the transcript
+// WebSocket at a fixed total rate, and an SSE client measuring utterance →
+// alert latency. Baseline in the same run: the same request rate against
+// GET /healthz (the HTTP floor of this machine), so the pipeline's own cost is
+// the difference. Writes bench/results/load-<timestamp>.json.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+import { Agent, request } from 'undici';
+import { createServerDatabase } from '../test/helpers/databases.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const TOKEN = 'bench-admin-token-0123456789';
+
+const { values: args } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '1000' },
+    seconds: { type: 'string', default: '20' },
+    calls: { type: 'string', default: '100' },
+    'threat-ratio': { type: 'string', default: '0.1' },
+    'ws-share': { type: 'string', default: '0.5' },
+    db: { type: 'string', default: process.env.DATABASE_URL ? 'postgres' : 'pglite' },
+    out: { type: 'string' },
+  },
+});
+const RATE = Number(args.rate);
+const SECONDS = Number(args.seconds);
+const CALLS = Number(args.calls);
+const THREAT_RATIO = Number(args['threat-ratio']);
+const WS_SHARE = Number(args['ws-share']);
+
+const THREATS = [
+  '이거 해결 안 되면 금융감독원에 민원 넣을 겁니다.',
+  '언론사에 제보할 거예요, 이런 식이면.',
+  '변호사랑 상의해서 소송하겠습니다.',
+  '금감원에 신고할게요 진짜로.',
+  '다른 카드사로 옮기고 카드 해지할 거예요.',
+];
+const CALM = [
+  '결제일 변경하려고 전화했어요.',
+  '네, 본인 확인 도와드리겠습니다.',
+  '지난달 청구서 금액이 조금 이상해서요.',
+  '포인트 사용처가 궁금합니다.',
+  '확인해 보니 정상 승인된 건으로 보입니다.',
+  '할부 개월 수를 바꿀 수 있나요?',
+];
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+function summary(xs: number[]) {
+  const s = [...xs].sort((a, b) => a - b);
+  return { n: s.length, p50: round(percentile(s, 50)), p99: round(percentile(s, 99)), max: round(s[s.length - 1] ?? NaN) };
+}
+const round = (x: number) => Math.round(x * 100) / 100;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+async function startServer(env: Record<string, string>): Promise<{ proc: ChildProcess; url: string }> {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const proc = spawn(process.execPath, [path.join(ROOT, 'bin/radar.js'), 'serve'], {
+    env: { ...process.env, ...env, PORT: String(port), RADAR_ADMIN_TOKEN: TOKEN, LOG_LEVEL: 'warn', RADAR_RATE_LIMIT_PER_MIN: '100000000' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    try {
+      const r = await fetch(`${url}/readyz`);
+      if (r.ok) return { proc, url };
+    } catch { /* not yet */ }
+    await sleep(100);
+  }
+  proc.kill('SIGKILL');
+  throw new Error('server did not become ready');
+}
+
+/** SSE client that records when each triggering utterance's alert event arrives. */
+async function watchAlerts(url: string, seen: Map<string, number>): Promise<AbortController> {
+  const ac = new AbortController();
+  const res = await fetch(`${url}/api/alerts/stream`, { headers: { authorization: `Bearer ${TOKEN}` }, signal: ac.signal });
+  void (async () => {
+    const reader = res.body!.getReader();
+    const dec = new TextDecoder();
+    let buf = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        const now = performance.now();
+        buf += dec.decode(value, { stream: true });
+        let i: number;
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          const block = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          const data = block.split('\n').find((l) => l.startsWith('data: '));
+          if (!data) continue;
+          const payload = JSON.parse(data.slice(6));
+          if (!payload.trigger) continue;
+          const key = `${payload.alert.callId}/${payload.trigger.utteranceId}`;
+          if (!seen.has(key)) seen.set(key, now);
+        }
+      }
+    } catch { /* aborted */ }
+  })();
+  return ac;
+}
+
+interface Sender {
+  send(body: Record<string, unknown>): Promise<number>;
+  close(): void;
+}
+
+function httpSender(url: string, agent: Agent, callId: string): Sender {
+  return {
+    async send(body) {
+      const r = await request(`${url}/api/calls/${callId}/utterances`, {
+        method: 'POST', dispatcher: agent, body: JSON.stringify(body),
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      });
+      await r.body.dump();
+      return r.statusCode;
+    },
+    close() {},
+  };
+}
+
+async function wsSender(url: string, callId: string): Promise<Sender> {
+  const ws = new WebSocket(`${url.replace('http', 'ws')}/api/ingest`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  await new Promise((res, rej) => { ws.once('open', res); ws.once('error', rej); });
+  const waiting = new Map<number, (status: number) => void>();
+  let ref = 0;
+  ws.on('message', (d) => {
+    const m = JSON.parse(d.toString());
+    waiting.get(m.ref)?.(m.type === 'ack' ? 202 : m.status ?? 500);
+    waiting.delete(m.ref);
+  });
+  return {
+    send(body) {
+      const r = ++ref;
+      return new Promise((resolve) => {
+        waiting.set(r, resolve);
+        ws.send(JSON.stringify({ type: 'utterance', ref: r, callId, ...body }));
+      });
+    },
+    close: () => ws.close(),
+  };
+}
+
+interface PhaseResult {
+  sent: number;
+  ok: number;
+  errors: number;
+  achievedPerSec: number;
+  ackMs: ReturnType<typeof summary>;
+  alertMs?: ReturnType<typeof summary>;
+  alertsExpected?: number;
+  alertsSeen?: number;
+  lateStarts: number;
+}
+
+/** Open-loop load: each call sends on its own schedule so total rate = RATE. */
+async function runLoad(url: string): Promise<PhaseResult> {
+  const agent = new Agent({ connections: 64, pipelining: 1, keepAliveTimeout: 30_000 });
+  const seen = new Map<string, number>();
+  const sse = await watchAlerts(url, seen);
+  const runId = Date.now().toString(36);
+  const senders: { callId: string; sender: Sender }[] = [];
+  for (let c = 0; c < CALLS; c++) {
+    const callId = `load-${runId}-${c}`;
+    await request(`${url}/api/calls`, {
+      method: 'POST', dispatcher: agent, body: JSON.stringify({ id: callId, customerId: `LOADCUST-${c % 500}` }),
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    }).then((r) => r.body.dump());
+    senders.push({ callId, sender: c < CALLS * WS_SHARE ? await wsSender(url, callId) : httpSender(url, agent, callId) });
+  }
+  await sleep(300);
+  const perCall = RATE / CALLS;
+  const total = Math.round(RATE * SECONDS);
+  const ack: number[] = [];
+  const sentAt = new Map<string, number>();
+  let ok = 0;
+  let errors = 0;
+  let lateStarts = 0;
+  const t0 = performance.now();
+  await Promise.all(senders.map(async ({ callId, sender }, c) => {
+    const n = Math.round(total / CALLS);
+    for (let i = 0; i < n; i++) {
+      const due = t0 + (i + c / CALLS) * (1000 / perCall);
+      const wait = due - performance.now();
+      if (wait > 0) await sleep(wait);
+      else if (wait < -50) lateStarts++;
+      const threat = Math.random() < THREAT_RATIO;
+      const id = `u${i}`;
+      const text = threat ? THREATS[(c + i) % THREATS.length] : CALM[(c + i) % CALM.length];
+      const startMs = i * 3000;
+      const start = performance.now();
+      if (threat) sentAt.set(`${callId}/${id}`, start);
+      const status = await sender.send({ id, speaker: i % 2 === 0 ? 'customer' : 'agent', startMs, endMs: startMs + 2500, text, final: true })
+        .catch(() => 0);
+      ack.push(performance.now() - start);
+      if (status === 202) ok++;
+      else errors++;
+    }
+  }));
+  const elapsed = (performance.now() - t0) / 1000;
+  await sleep(1000);
+  sse.abort();
+  for (const s of senders) s.sender.close();
+  await agent.close();
+  // Only customer threats alert; agent lines must not.
+  const latencies: number[] = [];
+  let expected = 0;
+  for (const [key, t] of sentAt) {
+    const i = Number(key.split('/')[1].slice(1));
+    if (i % 2 !== 0) continue;
+    expected++;
+    const arrived = seen.get(key);
+    if (arrived !== undefined) latencies.push(arrived - t);
+  }
+  return {
+    sent: ok + errors, ok, errors, achievedPerSec: round((ok + errors) / elapsed), ackMs: summary(ack),
+    alertMs: summary(latencies), alertsExpected: expected, alertsSeen: latencies.length, lateStarts,
+  };
+}
+
+async function runBaseline(url: string): Promise<PhaseResult> {
+  const agent = new Agent({ connections: 64, pipelining: 1 });
+  const total = Math.round(RATE * SECONDS);
+  const ack: number[] = [];
+  let ok = 0;
+  let errors = 0;
+  let lateStarts = 0;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: CALLS }, async (_, c) => {
+    const n = Math.round(total / CALLS);
+    for (let i = 0; i < n; i++) {
+      const due = t0 + (i + c / CALLS) * (1000 / (RATE / CALLS));
+      const wait = due - performance.now();
+      if (wait > 0) await sleep(wait);
+      else if (wait < -50) lateStarts++;
+      const start = performance.now();
+      const r = await request(`${url}/healthz`, { dispatcher: agent }).catch(() => null);
+      await r?.body.dump();
+      ack.push(performance.now() - start);
+      if (r?.statusCode === 200) ok++;
+      else errors++;
+    }
+  }));
+  const elapsed = (performance.now() - t0) / 1000;
+  await agent.close();
+  return { sent: ok + errors, ok, errors, achievedPerSec: round((ok + errors) / elapsed), ackMs: summary(ack), lateStarts };
+}
+
+async function main() {
+  let env: Record<string, string>;
+  let cleanup: () => Promise<void>;
+  if (args.db === 'postgres') {
+    if (!process.env.DATABASE_URL) throw new Error('--db postgres needs DATABASE_URL');
+    const created = await createServerDatabase(process.env.DATABASE_URL);
+    env = { DATABASE_URL: created.url };
+    cleanup = created.drop;
+  } else {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'radar-load-'));
+    env = { RADAR_DATA_DIR: dir, DATABASE_URL: '' };
+    cleanup = async () => rmSync(dir, { recursive: true, force: true });
+  }
+  const { proc, url } = await startServer(env);
+  try {
+    console.log(`load: ${RATE} utterances/s for ${SECONDS} s over ${CALLS} calls (${Math.round(WS_SHARE * 100)}% WebSocket), ${args.db}`);
+    const baseline = await runBaseline(url);
+    const load = await runLoad(url);
+    const result = {
+      bench: 'load', at: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
+      params: { rate: RATE, seconds: SECONDS, calls: CALLS, threatRatio: THREAT_RATIO, wsShare: WS_SHARE, db: args.db },
+      baseline: { what: 'GET /healthz at the same rate', ...baseline },
+      pipeline: { what: 'POST utterance (HTTP) / utterance message (WS) → stored, detected, alert on SSE', ...load },
+      target: { utterancesPerSec: 1000, alertP99Ms: 50 },
+    };
+    console.table({
+      'baseline /healthz': { 'req/s': baseline.achievedPerSec, 'ack p50 ms': baseline.ackMs.p50, 'ack p99 ms': baseline.ackMs.p99, 'alert p50 ms': '-', 'alert p99 ms': '-', 'alert max ms': '-', errors: baseline.errors },
+      'ingest → SSE alert': { 'req/s': load.achievedPerSec, 'ack p50 ms': load.ackMs.p50, 'ack p99 ms': load.ackMs.p99, 'alert p50 ms': load.alertMs!.p50, 'alert p99 ms': load.alertMs!.p99, 'alert max ms': load.alertMs!.max, errors: load.errors },
+    });
+    console.log(`alerts seen ${load.alertsSeen}/${load.alertsExpected}; late request starts (generator behind) ${load.lateStarts}`);
+    const out = args.out ?? path.join(ROOT, 'bench/results', `load-${args.db}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    mkdirSync(path.dirname(out), { recursive: true });
+    writeFileSync(out, JSON.stringify(result, null, 2));
+    console.log(`wrote ${path.relative(ROOT, out)}`);
+  } finally {
+    proc.kill('SIGTERM');
+    await new Promise((r) => proc.once('exit', r));
+    await cleanup();
+  }
+}
+
+await main();
