@@ -39,6 +39,12 @@ export interface DeliveryWorker {
 /** Relays at most this many batches per pass, so a backlog never starves sending. */
 const RELAY_BATCHES_PER_PASS = 20;
 const STOP_WAIT_MS = 5_000;
+/**
+ * Pause before a pass asked for while another ran: under a burst of commits the
+ * relay takes many events per transaction instead of one each, and the
+ * database (PGlite runs one transaction at a time) stays free for ingest.
+ */
+const AGAIN_DELAY_MS = 10;
 
 export function startDelivery(deps: DeliveryDeps): DeliveryWorker {
   const w = createDeliveryWorker(deps);
@@ -78,7 +84,7 @@ export function createDeliveryWorker(deps: DeliveryDeps): DeliveryWorker {
     pass = onePass().catch((err) => log.warn({ err }, 'delivery pass failed'));
     await pass;
     pass = null;
-    schedule(again ? 0 : config.pollMs);
+    schedule(again ? Math.min(AGAIN_DELAY_MS, config.pollMs) : config.pollMs);
   }
 
   async function onePass() {

@@ -58,12 +58,15 @@ export interface SmtpDouble {
   url: string;
   port: number;
   mails: ReceivedMail[];
+  /** Recipients answered with 550 (mailbox unavailable). */
+  reject: Set<string>;
   close(): Promise<void>;
 }
 
 /** Speaks just enough SMTP for one client at a time: EHLO, AUTH PLAIN, MAIL, RCPT, DATA, QUIT. */
 export async function startSmtpDouble(): Promise<SmtpDouble> {
   const mails: ReceivedMail[] = [];
+  const reject = new Set<string>();
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
@@ -97,7 +100,12 @@ export async function startSmtpDouble(): Promise<SmtpDouble> {
         if (verb === 'EHLO') { reply('250-smtp-double.test'); reply('250-AUTH PLAIN'); reply('250 8BITMIME'); }
         else if (verb === 'AUTH') { current.auth = Buffer.from(line.split(' ')[2] ?? '', 'base64').toString('utf8'); reply('235 2.7.0 ok'); }
         else if (verb === 'MAIL') { current.from = line.match(/<([^>]*)>/)?.[1] ?? ''; reply('250 ok'); }
-        else if (verb === 'RCPT') { current.to.push(line.match(/<([^>]*)>/)?.[1] ?? ''); reply('250 ok'); }
+        else if (verb === 'RCPT') {
+          const to = line.match(/<([^>]*)>/)?.[1] ?? '';
+          if (reject.has(to)) { reply('550 5.1.1 mailbox unavailable'); continue; }
+          current.to.push(to);
+          reply('250 ok');
+        }
         else if (verb === 'DATA') { inData = true; reply('354 end with <CRLF>.<CRLF>'); }
         else if (verb === 'QUIT') { reply('221 bye'); socket.end(); return; }
         else reply('502 not implemented');
@@ -110,6 +118,7 @@ export async function startSmtpDouble(): Promise<SmtpDouble> {
     url: `smtp://127.0.0.1:${port}`,
     port,
     mails,
+    reject,
     close: () => new Promise((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); }),
   };
 }
