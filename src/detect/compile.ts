@@ -1,6 +1,7 @@
 import type { Severity, Speaker } from '../core/types.js';
 import { buildAutomaton, type Automaton } from './automaton.js';
-import { budgetFor, maxEditsFor, MAX_FUZZY_SYMBOLS, myersMasks, pieces } from './fuzzy.js';
+import { budgetFor, closeVariants, maxEditsFor, MAX_FUZZY_SYMBOLS, myersMasks, pieces } from './fuzzy.js';
+import { CLOSE_COST } from './jamo.js';
 import { ALPHABET_SIZE, syllableCount, toSymbols } from './jamo.js';
 import { normalizeTerm } from './normalize.js';
 import { assertRuleSet, invalid, type Expr, type RuleDoc, type RuleSetDoc } from './ruleset.js';
@@ -12,6 +13,8 @@ import { assertRuleSet, invalid, type Expr, type RuleDoc, type RuleSetDoc } from
 export type AliasKind = 'term' | 'cue' | 'exception' | 'neg' | 'cancel' | 'break';
 
 export interface FuzzySpec {
+  /** 'variants': all close one-edit variants are exact patterns; 'pieces': pigeonhole + verify. */
+  mode: 'variants' | 'pieces';
   maxEdits: number;
   budget: number;
   peq: Int32Array;
@@ -38,8 +41,10 @@ export interface Alias {
 /** How a pattern of the automaton is used: the alias itself or a fuzzy piece of it. */
 export interface PatternUse {
   alias: number;
-  /** -1 for the whole alias, else the piece's symbol offset in the alias. */
+  /** -1 for the whole alias (or a close variant of it), else the piece's symbol offset in the alias. */
   pieceOffset: number;
+  /** Distance of the pattern from the alias: 0, or CLOSE_COST for a variant. */
+  dist: number;
 }
 
 export type Node =
@@ -87,6 +92,8 @@ export interface CompiledRuleSet {
   negationWithin: number;
   /** Longest term alias in normalised characters (split-phrase window). */
   maxTermLength: number;
+  /** Speakers some rule listens to; other speakers' utterances are not scanned. */
+  speakers: Set<Speaker>;
 }
 
 interface Builder {
@@ -125,7 +132,9 @@ function addAlias(b: Builder, raw: string, kind: AliasKind, fuzzy: boolean): num
   const id = b.aliases.length;
   b.aliases.push({
     id, kind, term: p.text, norm, syms, openStart, openEnd, strictEnd,
-    fuzzy: edits > 0 ? { maxEdits: edits, budget: budgetFor(edits, syllables), peq: myersMasks(syms) } : null,
+    fuzzy: edits > 0
+      ? { mode: syllables <= 2 ? 'variants' : 'pieces', maxEdits: edits, budget: budgetFor(edits, syllables), peq: myersMasks(syms) }
+      : null,
   });
   b.byKey.set(key, id);
   return id;
@@ -221,8 +230,55 @@ function addGlobalCues(b: Builder, doc: RuleSetDoc): void {
   for (const t of doc.negation?.breaks ?? []) addAlias(b, t, 'break', false);
 }
 
+const MAX_COUNTED = 10;
+
+/** How many fuzzy aliases contain each short jamo substring (pieces shared by many aliases are costly). */
+function substringCounts(aliases: Alias[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const a of aliases) {
+    if (a.fuzzy?.mode !== 'pieces') continue;
+    const seen = new Set<string>();
+    const s = a.syms;
+    for (let i = 0; i < s.length; i++) {
+      for (let j = i + 2; j <= Math.min(s.length, i + MAX_COUNTED); j++) seen.add(s.subarray(i, j).join(','));
+    }
+    for (const k of seen) counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/**
+ * Chooses the k+1 contiguous pieces (each ≥ 2 symbols) whose summed sharing
+ * count is lowest: any partition satisfies the pigeonhole argument, but a piece
+ * that 400 aliases share ("법무법인 …") makes 400 candidates per occurrence.
+ */
+function choosePieces(syms: Uint8Array, k: number, counts: Map<string, number>): [number, number][] {
+  const m = syms.length;
+  const cost = (i: number, j: number) => counts.get(syms.subarray(i, Math.min(j, i + MAX_COUNTED)).join(',')) ?? 1;
+  let best = pieces(m, k);
+  // Short pieces are common in ordinary speech too: at least 4 symbols where the term allows it.
+  const minLen = m >= 4 * (k + 1) ? 4 : 3;
+  if (m < minLen * (k + 1)) return best;
+  let bestCost = best.reduce((c, [o, l]) => c + cost(o, o + l), 0);
+  const consider = (cuts: number[]) => {
+    const bounds = [0, ...cuts, m];
+    let c = 0;
+    const ps: [number, number][] = [];
+    for (let i = 0; i + 1 < bounds.length; i++) {
+      if (bounds[i + 1] - bounds[i] < minLen) return;
+      c += cost(bounds[i], bounds[i + 1]);
+      ps.push([bounds[i], bounds[i + 1] - bounds[i]]);
+    }
+    if (c < bestCost) { bestCost = c; best = ps; }
+  };
+  if (k === 1) for (let i = minLen; i <= m - minLen; i++) consider([i]);
+  else if (k === 2) for (let i = minLen; i <= m - 2 * minLen; i++) for (let j = i + minLen; j <= m - minLen; j++) consider([i, j]);
+  return best;
+}
+
 /** Patterns of the automaton: every alias whole, plus the pieces of fuzzy aliases. */
 function buildPatterns(aliases: Alias[]): { automaton: Automaton; uses: PatternUse[][] } {
+  const counts = substringCounts(aliases);
   const patterns: Uint8Array[] = [];
   const uses: PatternUse[][] = [];
   const byKey = new Map<string, number>();
@@ -239,10 +295,14 @@ function buildPatterns(aliases: Alias[]): { automaton: Automaton; uses: PatternU
   };
   for (const a of aliases) {
     if (a.syms.length === 0) continue;
-    add(a.syms, { alias: a.id, pieceOffset: -1 });
+    add(a.syms, { alias: a.id, pieceOffset: -1, dist: 0 });
     if (!a.fuzzy) continue;
-    for (const [off, len] of pieces(a.syms.length, a.fuzzy.maxEdits)) {
-      add(a.syms.subarray(off, off + len), { alias: a.id, pieceOffset: off });
+    if (a.fuzzy.mode === 'variants') {
+      for (const v of closeVariants(a.syms)) add(v, { alias: a.id, pieceOffset: -1, dist: CLOSE_COST });
+      continue;
+    }
+    for (const [off, len] of choosePieces(a.syms, a.fuzzy.maxEdits, counts)) {
+      add(a.syms.subarray(off, off + len), { alias: a.id, pieceOffset: off, dist: 0 });
     }
   }
   return { automaton: buildAutomaton(patterns, ALPHABET_SIZE), uses };
@@ -291,5 +351,6 @@ export function compileDoc(input: unknown): CompiledRuleSet {
     aliases: b.aliases, automaton, uses,
     triggers: b.aliases.map((a) => [...(triggers.get(a.id) ?? [])]),
     dependents, negationWithin: doc.negation?.within ?? 14, maxTermLength,
+    speakers: new Set(rules.flatMap((r) => r.speakers)),
   };
 }

@@ -1,7 +1,7 @@
 import type { Hit, Speaker, Utterance } from '../core/types.js';
 import type { CompiledRule, CompiledRuleSet } from './compile.js';
 import { evalNode, type Env, type Result, type Span } from './evaluate.js';
-import { normalize, type NormText } from './normalize.js';
+import { createNormalizer, type NormText } from './normalize.js';
 import { scanText } from './scan.js';
 import type { CallContext, CallDetector, DetectionEngine, RuleInfo } from './types.js';
 
@@ -43,7 +43,8 @@ export function createEngine(cs: CompiledRuleSet, opts: EngineOptions = {}): Rad
     name: cs.name,
     rules,
     compiled: cs,
-    openCall: (ctx: CallContext) => new Detector(cs, ctx, splitGapMs),
+    // One normaliser per engine: push() is synchronous, so detectors can share its buffers.
+    openCall: ((normalize) => (ctx: CallContext) => new Detector(cs, ctx, splitGapMs, normalize))(createNormalizer()),
   };
 }
 
@@ -52,14 +53,21 @@ class Detector implements CallDetector {
   private readonly hist: number[][][] = [];
   private closed = false;
 
-  constructor(private readonly cs: CompiledRuleSet, private readonly ctx: CallContext, private readonly splitGapMs: number) {}
+  constructor(
+    private readonly cs: CompiledRuleSet,
+    private readonly ctx: CallContext,
+    private readonly splitGapMs: number,
+    private readonly normalize: (text: string) => NormText,
+  ) {}
 
   push(u: Utterance): Hit[] {
     if (this.closed) return [];
+    // No rule listens to this speaker: nothing to scan (agent speech with the default rules).
+    if (!this.cs.speakers.has(u.speaker)) return [];
     const tail = this.tailFor(u);
     const source = tail ? tail.text + SEPARATOR + u.text : u.text;
     const offset = tail ? tail.text.length + SEPARATOR.length : 0;
-    const t = normalize(source);
+    const t = this.normalize(source);
     const tailEnd = tail ? countBefore(t, offset) : 0;
     const hits = this.detect(u, t, tailEnd, offset, tail);
     if (u.final) this.rememberTail(u, hits);
@@ -91,7 +99,7 @@ class Detector implements CallDetector {
   }
 
   private detect(u: Utterance, t: NormText, tailEnd: number, offset: number, tail: Tail | null): Hit[] {
-    const scan = scanText(this.cs, t);
+    const scan = scanText(this.cs, t, tailEnd);
     if (scan.occ.length === 0) return [];
     const toEval = this.triggered(scan.occ.map((o) => o.alias));
     if (toEval.length === 0) return [];

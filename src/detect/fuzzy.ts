@@ -1,4 +1,4 @@
-import { ALPHABET_SIZE, INDEL_COST, SUB_COST } from './jamo.js';
+import { ALPHABET_SIZE, CLOSE_COST, INDEL_COST, SUB_COST } from './jamo.js';
 
 // Approximate matching of dictionary terms at jamo level (STT near misses).
 //
@@ -150,4 +150,32 @@ export function alignWeighted(
     }
   }
   return found;
+}
+
+/**
+ * Every symbol string one phonetically close edit away (a close substitution,
+ * or a weak ㅇ/ㅎ dropped or added). Two-syllable terms allow only that one
+ * cheap edit, and their pigeonhole pieces would be 2-jamo fragments that occur
+ * everywhere; enumerating the ~20 variants into the automaton as exact
+ * patterns makes them free to find instead.
+ */
+export function closeVariants(syms: Uint8Array): Uint8Array[] {
+  const out = new Map<string, Uint8Array>();
+  const add = (v: Uint8Array) => { out.set(v.join(','), v); };
+  const m = syms.length;
+  for (let i = 0; i < m; i++) {
+    for (let b = 1; b < ALPHABET_SIZE; b++) {
+      if (SUB_COST[syms[i] * ALPHABET_SIZE + b] !== CLOSE_COST) continue;
+      const v = syms.slice();
+      v[i] = b;
+      add(v);
+    }
+    if (INDEL_COST[syms[i]] === CLOSE_COST && m > 1) add(Uint8Array.from([...syms.subarray(0, i), ...syms.subarray(i + 1)]));
+  }
+  for (let b = 1; b < ALPHABET_SIZE; b++) {
+    if (INDEL_COST[b] !== CLOSE_COST) continue;
+    for (let i = 0; i <= m; i++) add(Uint8Array.from([...syms.subarray(0, i), b, ...syms.subarray(i)]));
+  }
+  out.delete(syms.join(','));
+  return [...out.values()];
 }

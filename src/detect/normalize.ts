@@ -111,12 +111,22 @@ class Builder {
   breakBefore: Uint8Array;
   pendingWord = 1;
   pendingBreak = 0;
+  // Jamo stream buffers (filled by withJamo).
+  sym = new Uint8Array(0);
+  jNorm = new Int32Array(0);
+  jFirst = new Uint8Array(0);
+  jLast = new Uint8Array(0);
   constructor(cap: number) {
     this.codes = new Uint16Array(cap);
     this.origStart = new Int32Array(cap);
     this.origEnd = new Int32Array(cap);
     this.wordStart = new Uint8Array(cap);
     this.breakBefore = new Uint8Array(cap);
+  }
+  reset(): void {
+    this.n = 0;
+    this.pendingWord = 1;
+    this.pendingBreak = 0;
   }
   push(code: number, s: number, e: number): void {
     if (this.n === this.codes.length) this.grow();
@@ -158,8 +168,23 @@ function pushLatinRun(b: Builder, text: string, s: number, e: number): void {
 
 /** Normalises `text` (see the file comment). Linear in the text length. */
 export function normalize(text: string): NormText {
+  return run(new Builder(text.length + 4), text);
+}
+
+/**
+ * A normaliser that reuses its buffers: the hot path allocates nothing per
+ * utterance. The returned NormText is valid until the next call.
+ */
+export function createNormalizer(): (text: string) => NormText {
+  const b = new Builder(256);
+  return (text) => {
+    b.reset();
+    return run(b, text);
+  };
+}
+
+function run(b: Builder, text: string): NormText {
   const len = text.length;
-  const b = new Builder(len + 4);
   let i = 0;
   while (i < len) {
     const code = text.charCodeAt(i);
@@ -193,15 +218,20 @@ export function normalize(text: string): NormText {
 
 function withJamo(source: string, b: Builder): NormText {
   const n = b.n;
-  const sym = new Uint8Array(n * 4 + 4);
-  const jNorm = new Int32Array(n * 4 + 4);
-  const jFirst = new Uint8Array(n * 4 + 4);
-  const jLast = new Uint8Array(n * 4 + 4);
+  const need = n * 4 + 4;
+  if (b.sym.length < need) {
+    const cap = need * 2;
+    b.sym = new Uint8Array(cap);
+    b.jNorm = new Int32Array(cap);
+    b.jFirst = new Uint8Array(cap);
+    b.jLast = new Uint8Array(cap);
+  }
+  const { sym, jNorm, jFirst, jLast } = b;
   let jn = 0;
   for (let k = 0; k < n; k++) {
     const from = jn;
     jn = pushSymbols(b.codes[k], sym, jn);
-    for (let j = from; j < jn; j++) jNorm[j] = k;
+    for (let j = from; j < jn; j++) { jNorm[j] = k; jFirst[j] = 0; jLast[j] = 0; }
     jFirst[from] = 1;
     jLast[jn - 1] = 1;
   }

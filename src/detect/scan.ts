@@ -51,13 +51,46 @@ function findBreaks(t: NormText, out: number[]): void {
   }
 }
 
-interface Candidate { alias: number; start: number }
+/**
+ * Per-compiled-set scratch for candidate bookkeeping, reused across scans:
+ * flat candidate buffers and per-alias stamps instead of Sets and objects.
+ */
+interface Scratch {
+  candAlias: Int32Array;
+  candStart: Int32Array;
+  /** Scan token at which the alias last had an exact match / a verified start. */
+  exactStamp: Int32Array;
+  exactStart: Int32Array;
+  seenStamp: Int32Array;
+  seenStart: Int32Array;
+  token: number;
+}
 
-export function scanText(cs: CompiledRuleSet, t: NormText): ScanResult {
+const scratches = new WeakMap<CompiledRuleSet, Scratch>();
+
+function scratchFor(cs: CompiledRuleSet): Scratch {
+  let s = scratches.get(cs);
+  if (!s) {
+    const n = cs.aliases.length;
+    s = {
+      candAlias: new Int32Array(256), candStart: new Int32Array(256),
+      exactStamp: new Int32Array(n), exactStart: new Int32Array(n), seenStamp: new Int32Array(n), seenStart: new Int32Array(n), token: 0,
+    };
+    scratches.set(cs, s);
+  }
+  return s;
+}
+
+/**
+ * `tailEnd` (normalised chars) marks text already scanned with the previous
+ * utterance: near misses lying wholly inside it are not verified again.
+ */
+export function scanText(cs: CompiledRuleSet, t: NormText, tailEnd = 0): ScanResult {
   const res: ScanResult = { t, occ: [], neg: [], cancel: [], breaks: [] };
   findBreaks(t, res.breaks);
-  let candidates: Candidate[] | null = null;
-  let exactStarts: Set<number> | null = null;
+  const sc = scratchFor(cs);
+  const token = ++sc.token;
+  let cands = 0;
   const { uses, aliases, automaton } = cs;
   scanSymbols(automaton, t.sym, t.jn, (pid, jEnd) => {
     const jStart = jEnd - automaton.patternLength[pid];
@@ -65,19 +98,28 @@ export function scanText(cs: CompiledRuleSet, t: NormText): ScanResult {
     for (let u = 0; u < list.length; u++) {
       const use = list[u];
       if (use.pieceOffset >= 0) {
-        (candidates ??= []).push({ alias: use.alias, start: jStart - use.pieceOffset });
+        if (cands === sc.candAlias.length) growCandidates(sc);
+        sc.candAlias[cands] = use.alias;
+        sc.candStart[cands++] = jStart - use.pieceOffset;
         continue;
       }
       if (t.jFirst[jStart] !== 1 || t.jLast[jEnd - 1] !== 1) continue;
       const a = aliases[use.alias];
-      const s = t.jNorm[jStart];
-      const e = t.jNorm[jEnd - 1] + 1;
-      if (a.fuzzy) (exactStarts ??= new Set()).add(use.alias * 1_000_003 + jStart);
-      addOcc(res, a, s, e, 0);
+      if (a.fuzzy && use.dist === 0) { sc.exactStamp[use.alias] = token; sc.exactStart[use.alias] = jStart; }
+      addOcc(res, a, t.jNorm[jStart], t.jNorm[jEnd - 1] + 1, use.dist);
     }
   });
-  if (candidates) verifyCandidates(cs, res, candidates, exactStarts);
+  if (cands > 0) verifyCandidates(cs, res, sc, cands, token, tailEnd > 0 ? firstSymbolOf(t, tailEnd) : 0);
   return res;
+}
+
+function growCandidates(sc: Scratch): void {
+  const a = new Int32Array(sc.candAlias.length * 2);
+  a.set(sc.candAlias);
+  const b = new Int32Array(sc.candStart.length * 2);
+  b.set(sc.candStart);
+  sc.candAlias = a;
+  sc.candStart = b;
 }
 
 function addOcc(res: ScanResult, a: Alias, s: number, e: number, dist: number): void {
@@ -92,26 +134,51 @@ function addOcc(res: ScanResult, a: Alias, s: number, e: number, dist: number): 
 }
 
 /** Verifies pigeonhole candidates: Myers filter, then weighted alignment. */
-function verifyCandidates(cs: CompiledRuleSet, res: ScanResult, cands: Candidate[], exact: Set<number> | null): void {
+/** Some character starting in symbols [from, to) may begin a word. */
+function canStartNear(t: NormText, from: number, to: number): boolean {
+  for (let j = from; j < to; j++) if (t.jFirst[j] === 1 && startsWord(t, t.jNorm[j])) return true;
+  return false;
+}
+
+/** Some character ending in symbols [from, to) may end a word (a fuzzy match needs a clean end). */
+function canEndNear(t: NormText, from: number, to: number, openEnd: boolean): boolean {
+  if (openEnd) return true;
+  for (let j = Math.max(0, from); j < to; j++) if (t.jLast[j] === 1 && endsWord(t, t.jNorm[j] + 1)) return true;
+  return false;
+}
+
+function firstSymbolOf(t: NormText, normIndex: number): number {
+  let j = 0;
+  while (j < t.jn && t.jNorm[j] < normIndex) j++;
+  return j;
+}
+
+function verifyCandidates(cs: CompiledRuleSet, res: ScanResult, sc: Scratch, count: number, token: number, tailSym: number): void {
   const t = res.t;
-  const seen = new Set<number>();
-  for (const c of cands) {
-    const a = cs.aliases[c.alias];
+  for (let k = 0; k < count; k++) {
+    const id = sc.candAlias[k];
+    const start = sc.candStart[k];
+    // Both pieces of one alignment report the same start: verify it once.
+    if (sc.seenStamp[id] === token && sc.seenStart[id] === start) continue;
+    sc.seenStamp[id] = token;
+    sc.seenStart[id] = start;
+    if (sc.exactStamp[id] === token && sc.exactStart[id] === start) continue;
+    const a = cs.aliases[id];
     const f = a.fuzzy!;
-    const key = c.alias * 1_000_003 + c.start + 64;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    if (exact?.has(c.alias * 1_000_003 + c.start)) continue;
     const m = a.syms.length;
-    const from = Math.max(0, c.start - f.maxEdits);
-    const to = Math.min(t.jn, c.start + m + f.maxEdits);
+    if (start + m + f.maxEdits <= tailSym) continue;
+    const from = Math.max(0, start - f.maxEdits);
+    const to = Math.min(t.jn, start + m + f.maxEdits);
     if (to - from < m - f.maxEdits) continue;
+    // Cheap boundary pre-checks before any distance work: a near miss must start a word and end one.
+    if (!a.openStart && !canStartNear(t, from, Math.min(to, start + f.maxEdits + 1))) continue;
+    if (!canEndNear(t, Math.max(from, start + m - f.maxEdits - 1), to, a.openEnd)) continue;
     if (myersMinDistance(f.peq, m, t.sym, from, to) > f.maxEdits) continue;
     const al = alignWeighted(a.syms, t.sym, from, to, t.jFirst, t.jLast, f.budget);
     if (!al || al.distance === 0) continue;
     const s = t.jNorm[al.start];
     const e = t.jNorm[al.end - 1] + 1;
-    if (res.occ.some((o) => o.alias === c.alias && o.s === s && o.e === e)) continue;
+    if (res.occ.some((o) => o.alias === id && o.s === s && o.e === e)) continue;
     addOcc(res, a, s, e, al.distance);
   }
 }
