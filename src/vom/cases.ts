@@ -13,6 +13,7 @@ import type { Db, Queryable } from '../store/db.js';
 import * as eventsRepo from '../store/events.js';
 import type { StoredEvent } from '../store/events.js';
 import type { VomConfig } from './config.js';
+import { categoryLabel } from './labels.js';
 import { caseRef, checkTransition, dueDate, OPEN_STATUSES, type CaseStatus } from './workflow.js';
 
 // Complaint-case operations. Each is one transaction holding the change, its
@@ -168,7 +169,7 @@ export async function createCaseFromAlert(db: Db, cfg: VomConfig, actor: Actor, 
 }
 
 function defaultTitle(a: Alert, customerId: string | null): string {
-  return `[${a.category}] “${a.match}” — ${customerId ? `고객 ${customerId}` : `통화 ${a.callId}`}`;
+  return `[${categoryLabel(a.category)}] “${a.match}” — ${customerId ? `고객 ${customerId}` : `통화 ${a.callId}`}`;
 }
 
 function describeAlert(a: Alert): string {

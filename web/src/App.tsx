@@ -60,9 +60,10 @@ function Shell() {
 
   const signOut = async () => {
     await post('/api/auth/logout').catch(() => {});
-    qc.clear();
     navigate('/', true);
-    qc.invalidateQueries({ queryKey: ['me'] });
+    // Forget everything the last user saw, then ask who we are (401 → sign-in page).
+    qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
+    await qc.resetQueries({ queryKey: ['me'] });
   };
 
   const allowed = NAV.filter((n) => can(me, ...n.perms));

@@ -196,14 +196,14 @@ export function AlertBoard() {
         </select>
         <select value={filters.status} onChange={set('status')} aria-label={t('status')} data-testid="status-filter">
           <option value="">{t('status')}: {t('all')}</option>
-          {['open', 'acknowledged', 'escalated', 'false_positive'].map((s) => <option key={s} value={s}>{t(`alert.status.${s}`)}</option>)}
+          {['open', 'acknowledged', 'escalated', 'false_positive'].map((s) => <option key={s} value={s}>{t('status')}: {t(`alert.status.${s}`)}</option>)}
         </select>
         <input placeholder={t('alerts.agentFilter')} value={filters.agentId} onChange={set('agentId')} className="w-140" />
         <select value={filters.period} onChange={set('period')} aria-label={t('period')}>
           {['1h', 'today', '7d', 'all'].map((p) => <option key={p} value={p}>{t(`period.${p}`)}</option>)}
         </select>
         <span className="filters-count">{list.data ? `${list.data.total}${t('alerts.total')}` : ''}</span>
-        <span className="kbd-help">{t('alerts.keys')}: <kbd>j</kbd><kbd>k</kbd> 이동 · <kbd>a</kbd> {t('alerts.ack')} · <kbd>f</kbd> {t('alerts.fp')} · <kbd>e</kbd> {t('alerts.escalate')} · <kbd>Enter</kbd> {t('open')}</span>
+        <span className="kbd-help">{t('alerts.keys')}: <kbd>j</kbd><kbd>k</kbd> {t('alerts.move')} · <kbd>a</kbd> {t('alerts.ack')} · <kbd>f</kbd> {t('alerts.fp')} · <kbd>e</kbd> {t('alerts.escalate')} · <kbd>Enter</kbd> {t('open')}</span>
       </div>
 
       <div className="board">

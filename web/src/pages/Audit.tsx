@@ -19,7 +19,7 @@ export function AuditPage() {
   const items = q.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <div className="page">
-      <header className="page-head"><div><h1>{t('audit.title')}</h1><div className="sub">append-only · {items.length}</div></div></header>
+      <header className="page-head"><div><h1>{t('audit.title')}</h1><div className="sub">{t('audit.sub')} · {items.length}</div></div></header>
       <div className="filters"><input placeholder={t('audit.actionFilter')} value={action} onChange={(e) => setAction(e.target.value)} className="w-220" /></div>
       <Card pad={false}>
         {q.isLoading ? <Loading /> : q.error ? <ErrorBox error={q.error} onRetry={() => q.refetch()} /> : items.length === 0 ? <Empty title={t('audit.empty')} icon="⛨" /> : (
@@ -30,7 +30,8 @@ export function AuditPage() {
                 <tr key={e.id}>
                   <td className="mono">{fmtDateTime(e.at)}</td><td>{e.actorName}</td><td><code>{e.action}</code></td>
                   <td className="small">{e.targetType}{e.targetId ? <span className="muted mono"> {e.targetId.slice(0, 8)}</span> : null}</td>
-                  <td className="details-cell"><code>{JSON.stringify(e.details)}</code></td>
+                  <td className="details-cell">{Object.entries(e.details).length === 0 ? <span className="muted">—</span> : Object.entries(e.details).map(([k, v]) => (
+                    <span key={k} className="kvchip" title={typeof v === 'string' ? v : JSON.stringify(v)}><b>{k}</b> {typeof v === 'string' ? v : JSON.stringify(v)}</span>))}</td>
                 </tr>))}</tbody>
             </table>
             {q.hasNextPage ? <div className="pad center"><button className="btn" onClick={() => q.fetchNextPage()} disabled={q.isFetchingNextPage}>{q.isFetchingNextPage ? <Spinner /> : null}{t('more')}</button></div> : null}

@@ -152,7 +152,7 @@ function describe(h: CaseDetail['history'][number], t: (k: string) => string): s
     case 'note_added': return t('cases.addNote');
     case 'attachment_added': return `${t('cases.upload')}: ${x.filename}`;
     case 'linked': return `${t('cases.links')}: ${x.kind} ${String(x.targetId).slice(0, 8)}`;
-    case 'repeat_contact': return `${t('alerts.repeat')}${x.automatic ? ' (auto)' : ''}`;
+    case 'repeat_contact': return `${t('alerts.repeat')}${x.automatic ? ` (${t('cases.auto')})` : ''}`;
     default: return h.type;
   }
 }

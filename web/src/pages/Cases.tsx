@@ -76,12 +76,12 @@ export function CasesPage() {
               {items.map((c) => (
                 <tr key={c.id} className={`clickable ${c.overdue ? 'row-overdue' : ''}`} onClick={() => navigate(`/cases/${c.id}`)} data-case-ref={c.ref}>
                   <td><Link to={`/cases/${c.id}`} className="mono">{c.ref}</Link></td>
-                  <td className="title-cell"><span className="ellipsis">{c.title}</span>{c.repeat ? <span className="badge badge-repeat">{t('cases.repeat')}{c.repeatCount > 0 ? ` ${c.repeatCount}` : ''}</span> : null}{c.overdue ? <span className="badge badge-over">{t('cases.overdue')}</span> : null}</td>
+                  <td className="title-cell"><div className="title-wrap"><span className="ellipsis">{c.title}</span>{c.repeat ? <span className="badge badge-repeat">{t('cases.repeat')}{c.repeatCount > 0 ? ` ${c.repeatCount}` : ''}</span> : null}{c.overdue ? <span className="badge badge-over">{t('cases.overdue')}</span> : null}</div></td>
                   <td><CaseStatus status={c.status} /></td>
                   <td><SeverityBadge severity={c.severity} /></td>
                   <td><CategoryTag category={c.category} /></td>
                   <td>{c.customerId ?? '—'}</td>
-                  <td>{c.assigneeName ?? <span className="muted">{t('cases.unassigned')}</span>}</td>
+                  <td className="nowrap">{c.assigneeName ?? <span className="muted">{t('cases.unassigned')}</span>}</td>
                   <td><DueCell c={c} /></td>
                 </tr>
               ))}

@@ -84,7 +84,7 @@ export function RulesPage() {
       <header className="page-head">
         <div>
           <h1>{t('rules.title')}</h1>
-          <div className="sub" data-testid="rules-version">{t('rules.live')} v{l.version} · {rules.length} {t('rules.list')} · {t('rules.published')} {fmtDateTime(l.publishedAt)}{l.publishedBy ? ` · ${l.publishedBy}` : ''}{l.note ? ` · “${l.note}”` : ''}</div>
+          <div className="sub" data-testid="rules-version">{t('rules.live')} v{l.version} · {t('rules.count').replace('{n}', String(l.ruleCount ?? l.doc?.rules?.length ?? 0))} · {l.publishedAt ? `${t('rules.published')} ${fmtDateTime(l.publishedAt)}${l.publishedBy ? ` · ${l.publishedBy}` : ''}` : t('rules.bundled')}{l.note ? ` · “${l.note}”` : ''}</div>
         </div>
         {dirty ? <div className="head-actions"><span className="badge badge-over">{t('rules.draftChanged')}</span><button className="btn btn-ghost" onClick={() => { setText(liveText); setIssues(null); }}>{t('rules.reset')}</button></div> : null}
       </header>
@@ -131,7 +131,7 @@ export function RulesPage() {
         <div className="rules-side">
           <TestSentence draft={dirty ? draft : null} />
           <Card title={t('rules.versions')} pad={false}>
-            {versions.isLoading ? <Loading /> : versions.error ? <ErrorBox error={versions.error} /> : (versions.data?.items ?? []).length === 0 ? <div className="pad muted">—</div> : (
+            {versions.isLoading ? <Loading /> : versions.error ? <ErrorBox error={versions.error} /> : (versions.data?.items ?? []).length === 0 ? <div className="pad muted">{t('rules.noVersions')}</div> : (
               <ul className="mini-list versions">
                 {versions.data!.items.map((v) => (
                   <li key={v.version}>
