@@ -21,6 +21,7 @@ import { exportRoutes } from './routes/export.js';
 import { searchRoutes } from './routes/search.js';
 import { staticRoutes } from './static.js';
 import { ruleRoutes } from './routes/rules.js';
+import { audioRoutes } from './audio.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -87,6 +88,7 @@ export async function buildApp(ctx: RadarContext): Promise<FastifyInstance> {
   await exportRoutes(app, ctx);
   await ruleRoutes(app, ctx);
   await deliveryRoutes(app, ctx);
+  await audioRoutes(app, ctx);
   await transcriptWsRoutes(app, { sink: ctx.pipeline, preHandler: requirePermission('ingest:write') });
   // Last: the console's files and SPA fallback (a catch-all GET).
   await staticRoutes(app);

@@ -8,6 +8,7 @@ import type { DetectionEngine } from '../detect/types.js';
 import { createLivePipeline } from '../pipeline/live-pipeline.js';
 import { startDelivery, type DeliveryConfig } from '../delivery/index.js';
 import { createRuleService } from '../rules/service.js';
+import { startAudio } from './audio.js';
 import { redact } from '../privacy/redact.js';
 import { openDb, type Db } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
@@ -54,10 +55,12 @@ export async function startServer(config: RadarConfig, opts: StartOptions = {}):
   const pipeline = createLivePipeline({
     db, bus, log, metrics, engine: () => engine!, redact, maxUtteranceChars: config.maxUtteranceChars, contextLines: config.contextLines,
   });
+  const audio = startAudio(config, pipeline, log);
   const ctx: RadarContext = {
     config, db, bus, log, pipeline, metrics,
     engine: () => engine!,
     rules,
+    audio,
   };
   const app = await buildApp(ctx);
   // Outbox delivery runs beside ingest, never on its path.
@@ -74,6 +77,7 @@ export async function startServer(config: RadarConfig, opts: StartOptions = {}):
     async close() {
       clearInterval(rulePoll);
       await app.close();
+      await audio.stop();
       await pipeline.close();
       await delivery.stop();
       await bus.close();

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { loadSttConfig, type SttConfig } from '../audio/stt/index.js';
 
 // All configuration comes from the environment (12-factor); every variable is
 // documented in README.md under "Configuration".
@@ -20,6 +21,10 @@ export interface RadarConfig {
   maxUtteranceChars: number;
   /** Largest request body, in bytes. */
   bodyLimitBytes: number;
+  /** Speech-to-text engine for audio sources (RADAR_STT_*). */
+  stt: SttConfig;
+  /** Voice-activity detectors created at start (each blocks ~0.1–0.2 s to load). */
+  vadPrewarm: number;
   /** Requests per minute per client (token, session or address). */
   rateLimitPerMinute: number;
   loginRateLimitPerMinute: number;
@@ -49,6 +54,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RadarConfig {
     maxUtteranceChars: int('RADAR_MAX_UTTERANCE_CHARS', 4000, env),
     bodyLimitBytes: int('RADAR_BODY_LIMIT_BYTES', 256 * 1024, env),
     contextLines: int('RADAR_CONTEXT_LINES', 3, env),
+    stt: loadSttConfig(env),
+    vadPrewarm: int('RADAR_VAD_PREWARM', 2, env),
     rateLimitPerMinute: int('RADAR_RATE_LIMIT_PER_MIN', 120_000, env),
     loginRateLimitPerMinute: int('RADAR_LOGIN_RATE_LIMIT_PER_MIN', 20, env),
   };

@@ -26,11 +26,15 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(x, y);
 }
 
+/** The API token of a request: `Authorization: Bearer …`, or `X-API-KEY` (as Genesys AudioHook sends it). */
 export function bearerToken(req: FastifyRequest): string | null {
   const h = req.headers.authorization;
-  if (!h) return null;
-  const m = /^Bearer\s+(\S+)$/i.exec(h);
-  return m ? m[1] : null;
+  if (h) {
+    const m = /^Bearer\s+(\S+)$/i.exec(h);
+    return m ? m[1] : null;
+  }
+  const key = req.headers['x-api-key'];
+  return typeof key === 'string' && key.trim() !== '' ? key.trim() : null;
 }
 
 /** Resolves a bearer token value (API token or RADAR_ADMIN_TOKEN) to a principal. */
