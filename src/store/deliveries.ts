@@ -111,8 +111,10 @@ export interface AttemptRecord {
  * one's result). Returns whether the claim was still held.
  */
 export async function settle(q: Queryable, id: number, token: string, a: AttemptRecord, next: Settlement): Promise<boolean> {
+  // The delivery may be gone meanwhile (its subscription was deleted).
   await q.query(
-    'INSERT INTO delivery_attempts (delivery_id, attempt, ok, status, error, duration_ms) VALUES ($1, $2, $3, $4, $5, $6)',
+    `INSERT INTO delivery_attempts (delivery_id, attempt, ok, status, error, duration_ms)
+     SELECT $1::bigint, $2::integer, $3::boolean, $4::integer, $5::text, $6::integer WHERE EXISTS (SELECT 1 FROM deliveries WHERE id = $1)`,
     [id, a.attempt, a.ok, a.status, a.error, a.durationMs],
   );
   const rows = await q.query(
