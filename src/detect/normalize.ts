@@ -96,7 +96,8 @@ function classOf(folded: number): CharClass {
 function composeConjoining(text: string, i: number): [number, number] | null {
   const l = text.charCodeAt(i) - 0x1100;
   const v = text.charCodeAt(i + 1) - 0x1161;
-  if (l < 0 || l > 18 || v < 0 || v > 20) return null;
+  // Written as a positive range check so NaN (a lone jamo at the end) fails it.
+  if (!(l >= 0 && l <= 18 && v >= 0 && v <= 20)) return null;
   const t = text.charCodeAt(i + 2) - 0x11a7;
   const hasT = t >= 1 && t <= 27;
   return [0xac00 + (l * 21 + v) * 28 + (hasT ? t : 0), hasT ? 3 : 2];
