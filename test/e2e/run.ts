@@ -337,6 +337,7 @@ async function main() {
       await signOut(page);
       await login(page, 'park.audit', 'Temp-Pass-0003');
       await changePassword(page, 'Temp-Pass-0003', 'Audit-Pass-2026!');
+      await page.locator('.nav').first().waitFor(); // the change must land before navigating away
       await page.goto(`${server.url}/audit`);
       await page.locator('[data-testid=audit-table]').waitFor();
       const text = await page.locator('[data-testid=audit-table]').innerText();

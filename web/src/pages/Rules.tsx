@@ -238,7 +238,7 @@ function Backtest({ draft, cat }: { draft: unknown; cat: (c: string) => string }
             <div><span className="bt-n">{candN ?? '—'}</span><span>{t('rules.candidate')}</span></div>
             <div className="plus"><span className="bt-n">+{num(res.added?.count) ?? listOf(res.added).length}</span><span>{t('rules.added')}</span></div>
             <div className="minus"><span className="bt-n">−{num(res.removed?.count) ?? listOf(res.removed).length}</span><span>{t('rules.removed')}</span></div>
-            <div><span className="bt-n">{num(res.ms, res.elapsedMs) ?? '—'}</span><span>ms</span></div>
+            <div><span className="bt-n">{Math.round(num(res.ms, res.elapsedMs) ?? 0).toLocaleString()}</span><span>ms</span></div>
           </div>
           {cats.length > 0 ? (
             <table className="table table-compact">
