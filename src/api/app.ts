@@ -22,6 +22,7 @@ import { searchRoutes } from './routes/search.js';
 import { staticRoutes } from './static.js';
 import { ruleRoutes } from './routes/rules.js';
 import { audioRoutes } from './audio.js';
+import { retentionRoutes } from './routes/retention.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -89,6 +90,7 @@ export async function buildApp(ctx: RadarContext): Promise<FastifyInstance> {
   await ruleRoutes(app, ctx);
   await deliveryRoutes(app, ctx);
   await audioRoutes(app, ctx);
+  await retentionRoutes(app, ctx);
   await transcriptWsRoutes(app, { sink: ctx.pipeline, preHandler: requirePermission('ingest:write') });
   // Last: the console's files and SPA fallback (a catch-all GET).
   await staticRoutes(app);

@@ -8,6 +8,7 @@ import type { Bus } from '../bus/types.js';
 import type { DetectionEngine } from '../detect/types.js';
 import type { LivePipeline } from '../pipeline/live-pipeline.js';
 import type { RuleService } from '../rules/service.js';
+import type { RetentionRunSummary } from '../retention/index.js';
 import type { PendingStore } from '../audio/pending.js';
 import type { SttEngine } from '../audio/stt/engine.js';
 import type { Db } from '../store/db.js';
@@ -23,6 +24,7 @@ export interface RadarContext {
   /** The live detection engine (hot-swapped when rules are published). */
   engine(): DetectionEngine;
   rules: RuleService;
+  retention: { runNow(): Promise<RetentionRunSummary | null> };
   /** Speech to text for the audio sources, and its store of segments awaiting a retry. */
   audio: { stt: SttEngine; pending: PendingStore | null };
 }

@@ -9,6 +9,8 @@ import { createLivePipeline } from '../pipeline/live-pipeline.js';
 import { startDelivery, type DeliveryConfig } from '../delivery/index.js';
 import { createRuleService } from '../rules/service.js';
 import { startAudio } from './audio.js';
+import { startRetention } from '../retention/index.js';
+import path from 'node:path';
 import { redact } from '../privacy/redact.js';
 import { openDb, type Db } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
@@ -56,11 +58,13 @@ export async function startServer(config: RadarConfig, opts: StartOptions = {}):
     db, bus, log, metrics, engine: () => engine!, redact, maxUtteranceChars: config.maxUtteranceChars, contextLines: config.contextLines,
   });
   const audio = startAudio(config, pipeline, log);
+  const retention = startRetention({ db, log, days: config.retentionDays, audioDirs: [path.join(config.dataDir, 'audio-pending')] });
   const ctx: RadarContext = {
     config, db, bus, log, pipeline, metrics,
     engine: () => engine!,
     rules,
     audio,
+    retention,
   };
   const app = await buildApp(ctx);
   // Outbox delivery runs beside ingest, never on its path.
@@ -76,6 +80,7 @@ export async function startServer(config: RadarConfig, opts: StartOptions = {}):
     app, ctx, url, firstAdmin,
     async close() {
       clearInterval(rulePoll);
+      retention.stop();
       await app.close();
       await audio.stop();
       await pipeline.close();

@@ -25,6 +25,8 @@ export interface RadarConfig {
   stt: SttConfig;
   /** Voice-activity detectors created at start (each blocks ~0.1–0.2 s to load). */
   vadPrewarm: number;
+  /** Transcripts older than this many days are deleted (0 = keep everything). */
+  retentionDays: number;
   /** Requests per minute per client (token, session or address). */
   rateLimitPerMinute: number;
   loginRateLimitPerMinute: number;
@@ -56,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RadarConfig {
     contextLines: int('RADAR_CONTEXT_LINES', 3, env),
     stt: loadSttConfig(env),
     vadPrewarm: int('RADAR_VAD_PREWARM', 2, env),
+    retentionDays: int('RADAR_RETENTION_DAYS', 0, env),
     rateLimitPerMinute: int('RADAR_RATE_LIMIT_PER_MIN', 120_000, env),
     loginRateLimitPerMinute: int('RADAR_LOGIN_RATE_LIMIT_PER_MIN', 20, env),
   };

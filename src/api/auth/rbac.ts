@@ -17,6 +17,7 @@ export const PERMISSIONS = [
   'tokens:manage',
   'audit:read',
   'metrics:read',
+  'retention:manage',
   'subscriptions:manage',
   'deliveries:read',
 ] as const;
