@@ -71,16 +71,22 @@ async function openPostgres(url: string): Promise<Db> {
       } catch (err) {
         return wrapDbError(err);
       }
+      // A connection that dies while checked out emits 'error' on the client;
+      // unheard, that would crash the process. The failing query reports it.
+      let broken = false;
+      const onError = () => { broken = true; };
+      client.on('error', onError);
       try {
-        await client.query('BEGIN');
+        await run(client, 'BEGIN');
         const result = await fn({ query: (sql, params) => run(client, sql, params), exec: async (sql) => { await run(client, sql); } });
-        await client.query('COMMIT');
+        await run(client, 'COMMIT');
         return result;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
+        await client.query('ROLLBACK').catch(() => { broken = true; });
         throw err;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(broken);
       }
     },
     async exec(sql) {

@@ -102,7 +102,7 @@ describe.each(variants)('SIGKILL during load loses nothing ($name)', (variant) =
     }
 
     // The complete list of alert events, from the log (replay from the start).
-    const all = resumingSse(server.url);
+    const all = resumingSse(server.url, '0');
     await sleep(3000);
     await all.stop();
     const expected = [...all.seen.keys()].sort((a, b) => a - b);

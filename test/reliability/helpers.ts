@@ -74,9 +74,9 @@ export async function untilAcknowledged(url: string, method: string, p: string, 
 }
 
 /** Reads the alert stream, reconnecting with Last-Event-ID whenever the server goes away. */
-export function resumingSse(url: string) {
+export function resumingSse(url: string, fromId: string | null = null) {
   const seen = new Map<number, number>(); // seq → times received
-  let lastId: string | null = null;
+  let lastId: string | null = fromId;
   let stopped = false;
   let ac = new AbortController();
   const loop = (async () => {
