@@ -3,6 +3,7 @@ import type { RadarConfig } from '../core/config.js';
 import { createLogger, type Logger } from '../core/log.js';
 import { createMetrics } from '../core/metrics.js';
 import { createLocalBus } from '../bus/local-bus.js';
+import { createNatsBus } from '../bus/nats-bus.js';
 import type { Bus } from '../bus/types.js';
 import type { DetectionEngine } from '../detect/types.js';
 import { createLivePipeline } from '../pipeline/live-pipeline.js';
@@ -52,7 +53,7 @@ export async function startServer(config: RadarConfig, opts: StartOptions = {}):
   const rules = await createRuleService(db, (e) => { engine = opts.engine ?? e; });
   const rulePoll = setInterval(() => void rules.refresh().catch((err) => log.warn({ err }, 'rule refresh failed')), RULE_POLL_MS);
   rulePoll.unref();
-  const bus = opts.bus ?? createLocalBus();
+  const bus = opts.bus ?? (config.natsUrl ? await createNatsBus(config.natsUrl, log) : createLocalBus());
   const metrics = createMetrics({ defaultMetrics: opts.listen !== false && !opts.db });
   const pipeline = createLivePipeline({
     db, bus, log, metrics, engine: () => engine!, redact, maxUtteranceChars: config.maxUtteranceChars, contextLines: config.contextLines,

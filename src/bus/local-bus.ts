@@ -17,6 +17,7 @@ export function createLocalBus(): Bus {
       handlers.add(fn);
       return () => handlers.delete(fn);
     },
+    health: () => 'ok',
     async close() {
       handlers.clear();
     },

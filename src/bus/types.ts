@@ -16,5 +16,7 @@ export interface Bus {
   publish(e: LiveEvent): void;
   /** Returns an unsubscribe function. */
   subscribe(fn: LiveHandler): () => void;
+  /** 'ok', or why this bus cannot currently reach other processes. */
+  health(): string;
   close(): Promise<void>;
 }

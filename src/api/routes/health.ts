@@ -21,6 +21,7 @@ export async function healthRoutes(app: FastifyInstance, ctx: RadarContext) {
     } catch (err) {
       checks.database = (err as Error).message;
     }
+    checks.bus = ctx.bus.health();
     const ready = Object.values(checks).every((v) => v === 'ok');
     reply.code(ready ? 200 : 503);
     return { status: ready ? 'ready' : 'not_ready', checks, database: ctx.db.kind };
