@@ -12,7 +12,7 @@ import { createRuleService } from '../rules/service.js';
 import { startAudio } from './audio.js';
 import { startRetention } from '../retention/index.js';
 import path from 'node:path';
-import { redact } from '../privacy/redact.js';
+import { redact, redactValues } from '../privacy/redact.js';
 import { openDb, type Db } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
 import { buildApp } from './app.js';
@@ -56,7 +56,7 @@ export async function startServer(config: RadarConfig, opts: StartOptions = {}):
   const bus = opts.bus ?? (config.natsUrl ? await createNatsBus(config.natsUrl, log) : createLocalBus());
   const metrics = createMetrics({ defaultMetrics: opts.listen !== false && !opts.db });
   const pipeline = createLivePipeline({
-    db, bus, log, metrics, engine: () => engine!, redact, maxUtteranceChars: config.maxUtteranceChars, contextLines: config.contextLines,
+    db, bus, log, metrics, engine: () => engine!, redact, redactValues, maxUtteranceChars: config.maxUtteranceChars, contextLines: config.contextLines,
   });
   const audio = startAudio(config, pipeline, log);
   const retention = startRetention({ db, log, days: config.retentionDays, audioDirs: [path.join(config.dataDir, 'audio-pending')] });

@@ -29,6 +29,8 @@ export interface PipelineDeps {
   log: Logger;
   engine: () => DetectionEngine;
   redact: Redactor;
+  /** Redacts every string in call metadata (caller numbers from telephony). */
+  redactValues: <T>(value: T) => T;
   metrics?: RadarMetrics;
   maxUtteranceChars: number;
   contextLines: number;
@@ -209,7 +211,7 @@ export function createLivePipeline(deps: PipelineDeps): LivePipeline {
         agentId: c.agentId ?? null,
         startedAt: c.startedAt ?? null,
         source: c.source,
-        metadata: c.metadata ?? {},
+        metadata: deps.redactValues(c.metadata ?? {}),
       });
       if (created) deps.bus.publish({ seq: null, type: 'call.started', callId: call.id, payload: { call } });
       return { id: call.id, created };

@@ -100,6 +100,15 @@ function isPhone(groups: string[]): boolean {
   return false;
 }
 
+/** +82 (Korea) written internationally: "+82-10-1234-5678", "+821012345678", "+82 2 1588 0000". */
+function isIntlPhone(groups: string[], before: string): boolean {
+  if (!before.endsWith('+') || groups.length > 4) return false;
+  const digits = groups.join('');
+  if (!digits.startsWith('82')) return false;
+  const national = '0' + digits.slice(2).replace(/^0/, '');
+  return /^(01[016789]\d{7,8}|02\d{7,8}|0(3[1-3]|4[1-4]|5[1-5]|6[1-4]|70)\d{7,8}|0[1-9]0\d{7})$/.test(national);
+}
+
 function isAccount(groups: string[], sep: string[], before: string): boolean {
   const digits = groups.join('');
   if (digits.length < 10 || digits.length > 14) return false;
@@ -110,7 +119,7 @@ function isAccount(groups: string[], sep: string[], before: string): boolean {
 function classify(groups: string[], sep: string[], before: string): RedactionKind | null {
   if (isRrn(groups, sep)) return 'rrn';
   if (isCard(groups)) return 'card';
-  if (isPhone(groups)) return 'phone';
+  if (isPhone(groups) || isIntlPhone(groups, before)) return 'phone';
   if (isAccount(groups, sep, before)) return 'account';
   return null;
 }
@@ -178,4 +187,17 @@ export function redact(text: string): RedactResult {
   }
   out += text.slice(at);
   return { text: out, redactions };
+}
+
+/**
+ * Redacts every string inside a JSON-like value (call metadata from telephony
+ * platforms carries caller numbers and names of fields we cannot know ahead).
+ */
+export function redactValues<T>(value: T): T {
+  if (typeof value === 'string') return redact(value).text as T;
+  if (Array.isArray(value)) return value.map((v) => redactValues(v)) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValues(v)])) as T;
+  }
+  return value;
 }

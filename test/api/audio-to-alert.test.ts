@@ -66,6 +66,8 @@ describe('AudioHook audio → STT → alert on SSE', () => {
 
     const call = (await api(server, 'GET', `/api/calls/${conversationId}`)).body;
     expect(call.call.source).toBe('audiohook');
+    // The caller's number from the AudioHook participant is personal data: redacted before storage.
+    expect(call.call.metadata.audiohook.participant.ani).toBe('+[전화번호]');
     expect(call.utterances.map((u: any) => [u.speaker, u.text])).toEqual(fixture.manifest.utterances.map((u) => [u.speaker, u.text]));
     // The agent's lines raise nothing.
     expect(call.alerts.every((a: any) => a.speaker === 'customer')).toBe(true);

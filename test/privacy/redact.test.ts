@@ -50,3 +50,16 @@ describe('redact', () => {
     expect(r.redactions.map((x) => x.kind)).toEqual(['phone', 'card']);
   });
 });
+
+describe('international numbers and metadata', () => {
+  it('redacts Korean numbers written with +82', async () => {
+    const { redact } = await import('../../src/privacy/redact.js');
+    expect(redact('+82-10-1234-5678').text).toBe('+[전화번호]');
+    expect(redact('발신 +821012345678').text).toBe('발신 +[전화번호]');
+  });
+  it('redacts every string inside call metadata', async () => {
+    const { redactValues } = await import('../../src/privacy/redact.js');
+    expect(redactValues({ participant: { ani: '+82-10-1234-5678', name: '홍길동' }, tags: ['010-9876-5432', 3] }))
+      .toEqual({ participant: { ani: '+[전화번호]', name: '홍길동' }, tags: ['[전화번호]', 3] });
+  });
+});
