@@ -8,11 +8,15 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import type { Utterance } from '../src/core/types.js';
 import { compileRuleSet, loadDefaultRuleSet, type RadarEngine, type RuleSetDoc } from '../src/detect/index.js';
 import { generatedRules, percentile, stamp, utterances, type SynthUtterance } from './lib/corpus.js';
 
 const UTTERANCES = Number(process.env.BENCH_UTTERANCES ?? 200_000);
+/** Each contender is timed this many times, interleaved; the median round is reported. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const EXTRA_RULES = Number(process.env.BENCH_RULES ?? 1000);
 const CALL_LENGTH = 20;
 
@@ -27,12 +31,18 @@ function allTerms(doc: RuleSetDoc): string[] {
  */
 interface Result { name: string; rules: number; utterances: number; seconds: number; cpuSeconds: number; perSecond: number; wallPerSecond: number; p50us: number; p99us: number; hits: number }
 
+function warmEngine(engine: RadarEngine, corpus: SynthUtterance[]): void {
+  // warm-up so the JIT has compiled the hot paths
+  const call = engine.openCall({ callId: 'warm' });
+  for (let i = 0; i < 20_000; i++) call.push(toUtt(corpus[i % corpus.length], i));
+  call.close();
+}
+
 function timeEngine(name: string, engine: RadarEngine, corpus: SynthUtterance[]): Result {
   const lat = new Float64Array(UTTERANCES);
   let hits = 0;
   let call = engine.openCall({ callId: 'b0' });
-  // warm-up so the JIT has compiled the hot paths
-  for (let i = 0; i < 20_000; i++) call.push(toUtt(corpus[i % corpus.length], i));
+  collectGarbage();
   const t0 = process.hrtime.bigint();
   const c0 = process.cpuUsage();
   for (let i = 0; i < UTTERANCES; i++) {
@@ -55,6 +65,7 @@ function timeRegex(name: string, terms: string[], rules: number, corpus: SynthUt
   const lat = new Float64Array(UTTERANCES);
   let hits = 0;
   for (let i = 0; i < 5_000; i++) { re.lastIndex = 0; re.exec(corpus[i % corpus.length].text); }
+  collectGarbage();
   const t0 = process.hrtime.bigint();
   const c0 = process.cpuUsage();
   for (let i = 0; i < UTTERANCES; i++) {
@@ -65,6 +76,21 @@ function timeRegex(name: string, terms: string[], rules: number, corpus: SynthUt
     lat[i] = Number(process.hrtime.bigint() - s) / 1000;
   }
   return summarise(name, rules, t0, c0, lat, hits);
+}
+
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+
+/** A full collection before each timed round, so compile garbage is not billed to whoever runs next. */
+function collectGarbage(): void {
+  gc();
+}
+
+/** The round with the median CPU rate; every round is kept in the JSON. */
+function median(rounds: Result[]): Result & { rounds: { perSecond: number; wallPerSecond: number; p99us: number }[] } {
+  const sorted = [...rounds].sort((a, b) => a.perSecond - b.perSecond);
+  const mid = sorted[Math.floor(sorted.length / 2)];
+  return { ...mid, rounds: rounds.map((r) => ({ perSecond: r.perSecond, wallPerSecond: r.wallPerSecond, p99us: r.p99us })) };
 }
 
 function summarise(name: string, rules: number, t0: bigint, c0: NodeJS.CpuUsage, lat: Float64Array, hits: number): Result {
@@ -88,18 +114,28 @@ function main(): void {
   const noFuzzy = compileRuleSet({ ...big, defaults: { ...big.defaults, fuzzy: false } });
   const terms = allTerms(big);
   const corpus = utterances(20_000, terms, 0.1);
+  const customerOnly = corpus.filter((u) => u.speaker === 'customer');
+  for (const e of [bigEngine, noFuzzy, defaultEngine]) warmEngine(e, corpus);
 
-  const results = [
-    timeEngine(`radar engine, ${bigEngine.ruleCount} rules, fuzzy`, bigEngine, corpus),
-    timeEngine(`radar engine, ${noFuzzy.ruleCount} rules, no fuzzy`, noFuzzy, corpus),
-    timeEngine(`radar engine, default ${defaultEngine.ruleCount} rules`, defaultEngine, corpus),
-    timeRegex(`baseline RegExp alternation (${new Set(terms).size} aliases)`, terms, bigEngine.ruleCount, corpus),
+  // Contenders, each timed ROUNDS times in interleaved order (machine noise hits all of them alike).
+  const contenders: [string, () => Result][] = [
+    [`radar engine, ${bigEngine.ruleCount} rules, fuzzy`, () => timeEngine(`radar engine, ${bigEngine.ruleCount} rules, fuzzy`, bigEngine, corpus)],
+    [`radar engine, ${noFuzzy.ruleCount} rules, no fuzzy`, () => timeEngine(`radar engine, ${noFuzzy.ruleCount} rules, no fuzzy`, noFuzzy, corpus)],
+    [`radar engine, default ${defaultEngine.ruleCount} rules`, () => timeEngine(`radar engine, default ${defaultEngine.ruleCount} rules`, defaultEngine, corpus)],
+    [`baseline RegExp alternation (${new Set(terms).size} aliases)`, () => timeRegex(`baseline RegExp alternation (${new Set(terms).size} aliases)`, terms, bigEngine.ruleCount, corpus)],
+    [`radar engine, fuzzy, customer lines only`, () => timeEngine('radar engine, fuzzy, customer lines only', bigEngine, customerOnly)],
+    [`baseline RegExp, customer lines only`, () => timeRegex('baseline RegExp, customer lines only', terms, bigEngine.ruleCount, customerOnly)],
   ];
+  const rounds: Result[][] = contenders.map(() => []);
+  for (let r = 0; r < ROUNDS; r++) contenders.forEach(([, run], i) => rounds[i].push(run()));
+  const results = rounds.map(median);
   const baseline = results[3];
   const main = results[0];
   const speedup = main.perSecond / baseline.perSecond;
+  const speedupCustomer = results[4].perSecond / results[5].perSecond;
+  const speedupWall = main.wallPerSecond / baseline.wallPerSecond;
   const w = Math.max(...results.map((r) => r.name.length));
-  console.log(`\nDetection benchmark — ${UTTERANCES.toLocaleString()} utterances (10% carry a risk term, ¼ of those with an STT near miss), one core`);
+  console.log(`\nDetection benchmark — ${UTTERANCES.toLocaleString()} utterances per round (half customer, half agent; 10% of customer lines carry a risk term, ¼ of those with an STT near miss), one core, median of ${ROUNDS} interleaved rounds`);
   console.log(`compile ${bigEngine.ruleCount} rules: ${buildMs.toFixed(0)} ms, ${bigEngine.compiled.aliases.length} aliases, ${bigEngine.compiled.automaton.states} DFA states (${((bigEngine.compiled.automaton.delta.byteLength) / 1048576).toFixed(1)} MiB table)\n`);
   console.log(`${'engine'.padEnd(w)}  ${'utt/cpu-s'.padStart(10)}  ${'utt/wall-s'.padStart(10)}  ${'p50 µs'.padStart(7)}  ${'p99 µs'.padStart(7)}  ${'hits'.padStart(8)}`);
   for (const r of results) {
@@ -107,14 +143,15 @@ function main(): void {
   }
   console.log(`load average at end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores (utt/cpu-s excludes time taken by other processes)`);
   const ok = main.perSecond >= 100_000 && speedup >= 10;
-  console.log(`\nspeed-up vs baseline: ${speedup.toFixed(1)}×   target ≥100,000 utt/s and ≥10×: ${ok ? 'MET' : 'NOT MET'}`);
+  console.log(`\nspeed-up vs baseline (CPU): ${speedup.toFixed(1)}× (wall ${speedupWall.toFixed(1)}×); customer lines only (agent lines are skipped by the engine, not by the baseline): ${speedupCustomer.toFixed(1)}×`);
+  console.log(`target ≥100,000 utt/s and ≥10×: ${ok ? 'MET' : 'NOT MET'}`);
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
   const file = new URL(`./results/detect-${stamp()}.json`, import.meta.url);
   writeFileSync(file, JSON.stringify({
     bench: 'detect', at: new Date().toISOString(), node: process.version, cpu: os.cpus()[0]?.model, cores: os.cpus().length,
     utterances: UTTERANCES, rules: bigEngine.ruleCount, aliases: bigEngine.compiled.aliases.length,
     dfaStates: bigEngine.compiled.automaton.states, dfaBytes: bigEngine.compiled.automaton.delta.byteLength, compileMs: buildMs,
-    loadAverage: os.loadavg(), rateBasis: 'perSecond = utterances per process CPU-second; wallPerSecond = per wall-clock second', results, speedupVsBaseline: speedup, targets: { perSecond: 100_000, speedup: 10 }, met: ok,
+    loadAverage: os.loadavg(), rateBasis: 'perSecond = utterances per process CPU-second; wallPerSecond = per wall-clock second', rounds: ROUNDS, results, speedupVsBaseline: speedup, speedupVsBaselineWall: speedupWall, speedupCustomerLinesOnly: speedupCustomer, targets: { perSecond: 100_000, speedup: 10 }, met: ok,
   }, null, 2));
   console.log(`wrote ${file.pathname}`);
 }

@@ -13,7 +13,12 @@
 export interface Automaton {
   readonly alpha: number;
   readonly states: number;
-  /** delta[state * alpha + symbol] = next state. */
+  /**
+   * delta[state * alpha + symbol] = next state t, stored as ~t (negative) when
+   * t or a suffix state ends some pattern: the search loop needs one load per
+   * symbol and a sign test. States are numbered breadth-first, so the shallow
+   * states that ordinary text keeps visiting share a few cache-resident rows.
+   */
   readonly delta: Int32Array;
   /** 1 when the state (or a suffix state) ends some pattern. */
   readonly hasOut: Uint8Array;
@@ -56,7 +61,38 @@ export function buildAutomaton(patterns: readonly Uint8Array[], alpha: number): 
   delta = delta.slice(0, states * alpha);
   const fail = new Int32Array(states);
   const order = breadthFirst(delta, fail, states, alpha);
-  return finishOutputs(delta, fail, order, own, patterns, alpha);
+  return renumber(finishOutputs(delta, fail, order, own, patterns, alpha), order);
+}
+
+/** Renumbers states breadth-first (root, then `order`) and sign-encodes targets with outputs. */
+function renumber(a: Automaton, order: Int32Array): Automaton {
+  const n = a.states;
+  const alpha = a.alpha;
+  const newOf = new Int32Array(n);
+  const oldOf = new Int32Array(n);
+  oldOf[0] = 0;
+  for (let k = 0; k < order.length; k++) oldOf[k + 1] = order[k];
+  for (let k = 0; k < n; k++) newOf[oldOf[k]] = k;
+  const hasOut = new Uint8Array(n);
+  const outStart = new Int32Array(n);
+  const outCount = new Int32Array(n);
+  const dictLink = new Int32Array(n);
+  for (let k = 0; k < n; k++) {
+    const o = oldOf[k];
+    hasOut[k] = a.hasOut[o];
+    outStart[k] = a.outStart[o];
+    outCount[k] = a.outCount[o];
+    dictLink[k] = a.dictLink[o] < 0 ? -1 : newOf[a.dictLink[o]];
+  }
+  const delta = new Int32Array(n * alpha);
+  for (let k = 0; k < n; k++) {
+    const o = oldOf[k];
+    for (let c = 0; c < alpha; c++) {
+      const t = newOf[a.delta[o * alpha + c]];
+      delta[k * alpha + c] = hasOut[t] === 1 ? ~t : t;
+    }
+  }
+  return { ...a, delta, hasOut, outStart, outCount, dictLink };
 }
 
 /** Fills missing transitions (DFA completion) and failure links in BFS order. */
@@ -119,11 +155,12 @@ function finishOutputs(
 export function scanSymbols(
   a: Automaton, sym: Uint8Array, n: number, report: (patternId: number, end: number) => void,
 ): void {
-  const { delta, hasOut, alpha } = a;
+  const { delta, alpha } = a;
   let s = 0;
   for (let i = 0; i < n; i++) {
     s = delta[s * alpha + sym[i]];
-    if (hasOut[s] === 0) continue;
+    if (s >= 0) continue;
+    s = ~s;
     let t = s;
     while (t >= 0) {
       const from = a.outStart[t];

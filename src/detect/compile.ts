@@ -94,6 +94,31 @@ export interface CompiledRuleSet {
   maxTermLength: number;
   /** Speakers some rule listens to; other speakers' utterances are not scanned. */
   speakers: Set<Speaker>;
+  /** The pattern → use lists and the fuzzy aliases flattened into typed arrays for the hot path. */
+  flat: FlatTables;
+}
+
+/**
+ * Hot-path copies of `uses` and of the fuzzy specs: typed arrays indexed by
+ * pattern / alias id, so the scan touches no objects until something matched.
+ */
+export interface FlatTables {
+  /** Uses of pattern p: [useStart[p], useStart[p + 1]). */
+  useStart: Int32Array;
+  useAlias: Int32Array;
+  /** Piece offset of the use, -1 for a whole alias or a close variant. */
+  usePiece: Int32Array;
+  useDist: Float64Array;
+  /** 1 when the pattern has a piece use (so scanning must record candidates). */
+  patHasPiece: Uint8Array;
+  /** Per alias: symbols, unit-edit bound, 1 = open start, 1 = open end. */
+  aliasLen: Int32Array;
+  maxEdits: Int32Array;
+  openStart: Uint8Array;
+  openEnd: Uint8Array;
+  /** Symbols of every alias, concatenated: alias a's are [symStart[a], symStart[a] + aliasLen[a]). */
+  syms: Uint8Array;
+  symStart: Int32Array;
 }
 
 interface Builder {
@@ -230,9 +255,12 @@ function addGlobalCues(b: Builder, doc: RuleSetDoc): void {
   for (const t of doc.negation?.breaks ?? []) addAlias(b, t, 'break', false);
 }
 
-const MAX_COUNTED = 10;
+/** Longest pigeonhole piece considered, in symbols (and longest substring counted). */
+const MAX_PIECE = 10;
 
-/** How many fuzzy aliases contain each short jamo substring (pieces shared by many aliases are costly). */
+const keyOf = (s: Uint8Array, i: number, j: number) => String.fromCharCode(...s.subarray(i, j));
+
+/** How many fuzzy aliases contain each jamo substring of 3..MAX_PIECE symbols (pieces shared by many aliases are costly). */
 function substringCounts(aliases: Alias[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const a of aliases) {
@@ -240,7 +268,7 @@ function substringCounts(aliases: Alias[]): Map<string, number> {
     const seen = new Set<string>();
     const s = a.syms;
     for (let i = 0; i < s.length; i++) {
-      for (let j = i + 2; j <= Math.min(s.length, i + MAX_COUNTED); j++) seen.add(s.subarray(i, j).join(','));
+      for (let j = i + 3; j <= Math.min(s.length, i + MAX_PIECE); j++) seen.add(keyOf(s, i, j));
     }
     for (const k of seen) counts.set(k, (counts.get(k) ?? 0) + 1);
   }
@@ -248,32 +276,46 @@ function substringCounts(aliases: Alias[]): Map<string, number> {
 }
 
 /**
- * Chooses the k+1 contiguous pieces (each ≥ 2 symbols) whose summed sharing
- * count is lowest: any partition satisfies the pigeonhole argument, but a piece
- * that 400 aliases share ("법무법인 …") makes 400 candidates per occurrence.
+ * Chooses k+1 disjoint pieces for the pigeonhole filter. Any k+1 disjoint
+ * substrings work (k edits touch at most k of them), so the pieces need not
+ * cover the alias: the choice minimises, by dynamic programming over the
+ * alias, the summed cost of the pieces, where a piece costs how many fuzzy
+ * aliases share it (every occurrence makes that many candidates: "법무법인"
+ * is in 300 generated firm names, "인한결" in 20, "결서울" in one) weighted
+ * towards longer pieces (short ones occur in ordinary speech: 원정 in 만 원 정도).
+ * Pieces are at least 4 symbols where the alias allows it.
  */
 function choosePieces(syms: Uint8Array, k: number, counts: Map<string, number>): [number, number][] {
   const m = syms.length;
-  const cost = (i: number, j: number) => counts.get(syms.subarray(i, Math.min(j, i + MAX_COUNTED)).join(',')) ?? 1;
-  let best = pieces(m, k);
-  // Short pieces are common in ordinary speech too: at least 4 symbols where the term allows it.
-  const minLen = m >= 4 * (k + 1) ? 4 : 3;
-  if (m < minLen * (k + 1)) return best;
-  let bestCost = best.reduce((c, [o, l]) => c + cost(o, o + l), 0);
-  const consider = (cuts: number[]) => {
-    const bounds = [0, ...cuts, m];
-    let c = 0;
-    const ps: [number, number][] = [];
-    for (let i = 0; i + 1 < bounds.length; i++) {
-      if (bounds[i + 1] - bounds[i] < minLen) return;
-      c += cost(bounds[i], bounds[i + 1]);
-      ps.push([bounds[i], bounds[i + 1] - bounds[i]]);
+  const parts = k + 1;
+  const minLen = m >= 4 * parts ? 4 : 3;
+  if (m < minLen * parts) return pieces(m, k);
+  const cost = (i: number, j: number) => (counts.get(keyOf(syms, i, j)) ?? 1) * (MAX_PIECE + 4 - (j - i));
+  // f[p][j]: cheapest p pieces inside syms[0, j); how[p][j]: length of the piece ending at j (0 = gap).
+  const f = Array.from({ length: parts + 1 }, () => new Float64Array(m + 1).fill(Infinity));
+  const how = Array.from({ length: parts + 1 }, () => new Int32Array(m + 1));
+  f[0].fill(0);
+  for (let p = 1; p <= parts; p++) {
+    for (let j = 1; j <= m; j++) {
+      let best = f[p][j - 1];
+      let len = 0;
+      for (let l = minLen; l <= Math.min(MAX_PIECE, j); l++) {
+        const c = f[p - 1][j - l] + cost(j - l, j);
+        if (c < best) { best = c; len = l; }
+      }
+      f[p][j] = best;
+      how[p][j] = len;
     }
-    if (c < bestCost) { bestCost = c; best = ps; }
-  };
-  if (k === 1) for (let i = minLen; i <= m - minLen; i++) consider([i]);
-  else if (k === 2) for (let i = minLen; i <= m - 2 * minLen; i++) for (let j = i + minLen; j <= m - minLen; j++) consider([i, j]);
-  return best;
+  }
+  const out: [number, number][] = [];
+  for (let p = parts, j = m; p > 0;) {
+    const l = how[p][j];
+    if (l === 0) { j--; continue; }
+    out.unshift([j - l, l]);
+    j -= l;
+    p--;
+  }
+  return out;
 }
 
 /** Patterns of the automaton: every alias whole, plus the pieces of fuzzy aliases. */
@@ -345,6 +387,7 @@ export function compileDoc(input: unknown): CompiledRuleSet {
   const dependents: number[][] = rules.map(() => []);
   for (const r of rules) for (const d of r.refs) dependents[d].push(r.index);
   const { automaton, uses } = buildPatterns(b.aliases);
+  const flat = flatten(b.aliases, uses);
   const maxTermLength = Math.max(1, ...b.aliases.filter((a) => a.kind === 'term').map((a) => a.norm.length));
   return {
     version: doc.version, name: doc.name ?? 'rules', doc, rules, order, rank,
@@ -352,5 +395,44 @@ export function compileDoc(input: unknown): CompiledRuleSet {
     triggers: b.aliases.map((a) => [...(triggers.get(a.id) ?? [])]),
     dependents, negationWithin: doc.negation?.within ?? 14, maxTermLength,
     speakers: new Set(rules.flatMap((r) => r.speakers)),
+    flat,
+  };
+}
+
+function flatten(aliases: Alias[], uses: PatternUse[][]): FlatTables {
+  const total = uses.reduce((n, l) => n + l.length, 0);
+  const useStart = new Int32Array(uses.length + 1);
+  const useAlias = new Int32Array(total);
+  const usePiece = new Int32Array(total);
+  const useDist = new Float64Array(total);
+  const patHasPiece = new Uint8Array(uses.length);
+  let k = 0;
+  uses.forEach((list, p) => {
+    useStart[p] = k;
+    for (const u of list) {
+      useAlias[k] = u.alias;
+      usePiece[k] = u.pieceOffset;
+      useDist[k++] = u.dist;
+      if (u.pieceOffset >= 0) patHasPiece[p] = 1;
+    }
+  });
+  useStart[uses.length] = k;
+  const n = aliases.length;
+  const aliasLen = new Int32Array(n);
+  const maxEdits = new Int32Array(n);
+  const openStart = new Uint8Array(n);
+  const openEnd = new Uint8Array(n);
+  const symStart = new Int32Array(n + 1);
+  for (const a of aliases) symStart[a.id + 1] = symStart[a.id] + a.syms.length;
+  const syms = new Uint8Array(symStart[n]);
+  for (const a of aliases) {
+    syms.set(a.syms, symStart[a.id]);
+    aliasLen[a.id] = a.syms.length;
+    openStart[a.id] = a.openStart ? 1 : 0;
+    openEnd[a.id] = a.openEnd ? 1 : 0;
+    if (a.fuzzy?.mode === 'pieces') maxEdits[a.id] = a.fuzzy.maxEdits;
+  }
+  return {
+    useStart, useAlias, usePiece, useDist, patHasPiece, aliasLen, maxEdits, openStart, openEnd, syms, symStart,
   };
 }

@@ -26,9 +26,11 @@ interface Tail {
   endMs: number;
   /** Where `text` starts in the previous utterance's text. */
   cut: number;
-  /** Hits already raised on the previous utterance: "ruleId@start". */
-  emitted: Set<string>;
+  /** Hits already raised on the previous utterance: "ruleId@start" (usually none). */
+  emitted: readonly string[];
 }
+
+const NO_HITS: readonly string[] = [];
 
 const SEPARATOR = ' ';
 
@@ -94,56 +96,81 @@ class Detector implements CallDetector {
       const space = u.text.indexOf(' ', cut);
       if (space >= 0 && space < u.text.length - 1) cut = space + 1;
     }
-    const emitted = new Set(hits.map((h) => `${h.ruleId}@${h.start}`));
-    this.tails.set(u.speaker, { text: u.text.slice(cut), utteranceId: u.id, endMs: u.endMs, cut, emitted });
+    const emitted = hits.length === 0 ? NO_HITS : hits.map((h) => `${h.ruleId}@${h.start}`);
+    const tail = this.tails.get(u.speaker);
+    const text = cut === 0 ? u.text : u.text.slice(cut);
+    if (tail) {
+      // Reused in place: one object per speaker and call, not one per utterance.
+      tail.text = text; tail.utteranceId = u.id; tail.endMs = u.endMs; tail.cut = cut; tail.emitted = emitted;
+    } else {
+      this.tails.set(u.speaker, { text, utteranceId: u.id, endMs: u.endMs, cut, emitted });
+    }
   }
 
   private detect(u: Utterance, t: NormText, tailEnd: number, offset: number, tail: Tail | null): Hit[] {
     const scan = scanText(this.cs, t, tailEnd);
     if (scan.occ.length === 0) return [];
-    const toEval = this.triggered(scan.occ.map((o) => o.alias));
+    const toEval = triggeredRules(this.cs, scan.occ);
     if (toEval.length === 0) return [];
     const env: Env = {
       cs: this.cs, scan, tailEnd, nowMs: u.startMs, commit: u.final, hist: this.hist, ctx: this.ctx,
       ruleOut: [], rule: this.cs.rules[toEval[0]],
     };
     const hits: Hit[] = [];
-    const pending = new Set(toEval);
-    for (const r of this.inOrder(pending)) {
+    // Rules in dependency order; dependents of a rule that fired join the queue.
+    const queued = new Set(toEval);
+    const queue = toEval.sort((a, b) => this.cs.rank[a] - this.cs.rank[b]);
+    for (let q = 0; q < queue.length; q++) {
+      const r = queue[q];
       const rule = this.cs.rules[r];
       if (!rule.speakers.includes(u.speaker)) continue;
       env.rule = rule;
       const res = evalNode(env, rule.node);
       if (!res.ok || res.ms.length === 0) continue;
       env.ruleOut[r] = res;
-      for (const d of this.cs.dependents[r]) pending.add(d);
+      for (const d of this.cs.dependents[r]) if (!queued.has(d)) { queued.add(d); insertByRank(queue, q + 1, d, this.cs.rank); }
       for (const span of pickSpans(res)) {
         // A span reaching back into the tail may have been raised on the previous utterance already.
         const s0 = t.origStart[span.s];
-        if (tail && s0 < offset && tail.emitted.has(`${rule.id}@${tail.cut + s0}`)) continue;
+        if (tail && s0 < offset && tail.emitted.includes(`${rule.id}@${tail.cut + s0}`)) continue;
         hits.push(toHit(this.cs, rule, u, t, span, offset, tail));
       }
     }
     return hits;
   }
 
-  private triggered(aliases: number[]): number[] {
-    const out = new Set<number>();
-    for (const a of aliases) for (const r of this.cs.triggers[a]) out.add(r);
-    return [...out];
-  }
+}
 
-  /** Walks pending rules in dependency order; dependents added while walking are picked up. */
-  private *inOrder(pending: Set<number>): Generator<number> {
-    const done = new Set<number>();
-    for (;;) {
-      let next = -1;
-      for (const r of pending) if (!done.has(r) && (next < 0 || this.cs.rank[r] < this.cs.rank[next])) next = r;
-      if (next < 0) return;
-      done.add(next);
-      yield next;
+/** Rules whose evaluation some occurrence can trigger (stamped per call, no Sets). */
+function triggeredRules(cs: CompiledRuleSet, occ: readonly { alias: number }[]): number[] {
+  const stamp = ruleStamps(cs);
+  const token = ++stamp.token;
+  const out: number[] = [];
+  for (let i = 0; i < occ.length; i++) {
+    const rs = cs.triggers[occ[i].alias];
+    for (let k = 0; k < rs.length; k++) {
+      const r = rs[k];
+      if (stamp.seen[r] === token) continue;
+      stamp.seen[r] = token;
+      out.push(r);
     }
   }
+  return out;
+}
+
+const stamps = new WeakMap<CompiledRuleSet, { seen: Int32Array; token: number }>();
+function ruleStamps(cs: CompiledRuleSet): { seen: Int32Array; token: number } {
+  let s = stamps.get(cs);
+  if (!s) { s = { seen: new Int32Array(cs.rules.length), token: 0 }; stamps.set(cs, s); }
+  return s;
+}
+
+/** Inserts rule r into queue[from..] keeping ascending rank. */
+function insertByRank(queue: number[], from: number, r: number, rank: Int32Array): void {
+  let i = queue.length;
+  queue.push(r);
+  while (i > from && rank[queue[i - 1]] > rank[r]) { queue[i] = queue[i - 1]; i--; }
+  queue[i] = r;
 }
 
 /** Number of normalised characters that come from the tail (before `offset`). */

@@ -7,9 +7,13 @@ import { ALPHABET_SIZE, CLOSE_COST, INDEL_COST, SUB_COST } from './jamo.js';
 //    pieces; any occurrence within k edits contains at least one piece exactly.
 //    The pieces live in the same automaton as the exact aliases, so finding
 //    candidates costs nothing extra per input symbol.
-// 2. Myers' bit-parallel algorithm (one 32-bit word: terms up to 31 jamo)
-//    confirms that some substring of the small window around the candidate is
-//    within k unit edits. Most candidates die here, in O(window) word ops.
+// 2. Anchored extension (anchoredEdits): the piece occurs exactly, so the
+//    alias's part before it must match backwards from the piece and the part
+//    after it forwards, within k unit edits together. A k-bounded branching
+//    search: look-alikes sharing the piece die after a few symbol compares. (Myers'
+//    bit-parallel algorithm, below, answers the unanchored question over a
+//    whole window; it was the verifier before and is kept as the reference
+//    the tests compare against.)
 // 3. A weighted alignment (phonetically close jamo cost 0.5) over the same
 //    window picks the exact span, snapped to syllable boundaries, and the
 //    distance that is reported and compared with the term's budget.
@@ -81,6 +85,61 @@ export function myersMinDistance(peq: Int32Array, m: number, text: Uint8Array, f
     if (score < best) best = score;
   }
   return best;
+}
+
+/**
+ * Anchored edit distance, capped: the fewest unit edits turning
+ * pattern[pFrom, pFrom + pLen) into some text string that starts exactly at
+ * `anchor` and runs forwards (dir = 1), or ends exactly at `anchor` and runs
+ * backwards (dir = -1) within text[textFrom, textTo); the other end is free.
+ * Returns k + 1 when the distance exceeds k.
+ *
+ * This is the pigeonhole verifier: a piece of the alias occurs exactly, so a
+ * near miss with that piece intact exists iff the part before the piece
+ * matches backwards from it and the part after matches forwards, within k
+ * edits together. With k ≤ 2 the search branches instead of filling a table:
+ * equal symbols are always matched (an optimal alignment may match equal
+ * leading symbols), and at the first difference it tries a substitution, a
+ * deletion and an insertion with one edit fewer — at most 1 + 3 + 9 short
+ * comparison runs, and a look-alike that differs right after the shared piece
+ * fails after a handful of symbol compares.
+ */
+export function anchoredEdits(
+  pattern: Uint8Array, pFrom: number, pLen: number, dir: 1 | -1,
+  text: Uint8Array, textFrom: number, textTo: number, anchor: number, k: number,
+): number {
+  if (pLen === 0) return 0;
+  return dir > 0
+    ? forwardEdits(pattern, pFrom, pFrom + pLen, text, anchor, textTo, k)
+    : backwardEdits(pattern, pFrom + pLen - 1, pFrom - 1, text, anchor - 1, textFrom - 1, k);
+}
+
+/** pattern[i, pEnd) against text from j (text ends at tEnd); ≤ k or k + 1. */
+function forwardEdits(p: Uint8Array, i: number, pEnd: number, t: Uint8Array, j: number, tEnd: number, k: number): number {
+  while (i < pEnd && j < tEnd && p[i] === t[j]) { i++; j++; }
+  if (i === pEnd) return 0;
+  if (k === 0) return 1;
+  if (j === tEnd) return pEnd - i <= k ? pEnd - i : k + 1;
+  let best = 1 + forwardEdits(p, i + 1, pEnd, t, j + 1, tEnd, k - 1); // substitution
+  if (best === 1) return 1;
+  const del = 1 + forwardEdits(p, i + 1, pEnd, t, j, tEnd, k - 1); // pattern symbol missing from the text
+  if (del < best) { best = del; if (best === 1) return 1; }
+  const ins = 1 + forwardEdits(p, i, pEnd, t, j + 1, tEnd, k - 1); // extra text symbol
+  return ins < best ? ins : best;
+}
+
+/** pattern (i down to pStop, exclusive) against text from j downwards (text stops at tStop); ≤ k or k + 1. */
+function backwardEdits(p: Uint8Array, i: number, pStop: number, t: Uint8Array, j: number, tStop: number, k: number): number {
+  while (i > pStop && j > tStop && p[i] === t[j]) { i--; j--; }
+  if (i === pStop) return 0;
+  if (k === 0) return 1;
+  if (j === tStop) return i - pStop <= k ? i - pStop : k + 1;
+  let best = 1 + backwardEdits(p, i - 1, pStop, t, j - 1, tStop, k - 1);
+  if (best === 1) return 1;
+  const del = 1 + backwardEdits(p, i - 1, pStop, t, j, tStop, k - 1);
+  if (del < best) { best = del; if (best === 1) return 1; }
+  const ins = 1 + backwardEdits(p, i, pStop, t, j - 1, tStop, k - 1);
+  return ins < best ? ins : best;
 }
 
 export interface Alignment {

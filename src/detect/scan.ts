@@ -1,7 +1,6 @@
-import { scanSymbols } from './automaton.js';
 import { endsWord, startsWord } from './boundaries.js';
 import type { Alias, CompiledRuleSet } from './compile.js';
-import { alignWeighted, myersMinDistance } from './fuzzy.js';
+import { alignWeighted, anchoredEdits } from './fuzzy.js';
 import type { NormText } from './normalize.js';
 
 // One pass of the automaton over a normalised text, then the checks that need
@@ -52,18 +51,22 @@ function findBreaks(t: NormText, out: number[]): void {
 }
 
 /**
- * Per-compiled-set scratch for candidate bookkeeping, reused across scans:
- * flat candidate buffers and per-alias stamps instead of Sets and objects.
+ * Per-compiled-set scratch reused across scans: flat candidate buffers,
+ * per-alias stamps instead of Sets and objects, the 2-gram presence table of
+ * the current text, and the result arrays (valid until the next scan).
  */
 interface Scratch {
-  candAlias: Int32Array;
-  candStart: Int32Array;
+  /** Pigeonhole candidates: the use (alias + piece offset) and where the piece occurred (symbols). */
+  candUse: Int32Array;
+  candPos: Int32Array;
+  candLen: Int32Array;
   /** Scan token at which the alias last had an exact match / a verified start. */
   exactStamp: Int32Array;
   exactStart: Int32Array;
   seenStamp: Int32Array;
   seenStart: Int32Array;
   token: number;
+  res: ScanResult;
 }
 
 const scratches = new WeakMap<CompiledRuleSet, Scratch>();
@@ -73,8 +76,10 @@ function scratchFor(cs: CompiledRuleSet): Scratch {
   if (!s) {
     const n = cs.aliases.length;
     s = {
-      candAlias: new Int32Array(256), candStart: new Int32Array(256),
-      exactStamp: new Int32Array(n), exactStart: new Int32Array(n), seenStamp: new Int32Array(n), seenStart: new Int32Array(n), token: 0,
+      candUse: new Int32Array(256), candPos: new Int32Array(256), candLen: new Int32Array(256),
+      exactStamp: new Int32Array(n), exactStart: new Int32Array(n), seenStamp: new Int32Array(n), seenStart: new Int32Array(n),
+      token: 0,
+      res: { t: null as unknown as NormText, occ: [], neg: [], cancel: [], breaks: [] },
     };
     scratches.set(cs, s);
   }
@@ -84,42 +89,73 @@ function scratchFor(cs: CompiledRuleSet): Scratch {
 /**
  * `tailEnd` (normalised chars) marks text already scanned with the previous
  * utterance: near misses lying wholly inside it are not verified again.
+ *
+ * The result (and its arrays) is reused by the next scan of the same rule set:
+ * the engine evaluates it synchronously before scanning again.
  */
 export function scanText(cs: CompiledRuleSet, t: NormText, tailEnd = 0): ScanResult {
-  const res: ScanResult = { t, occ: [], neg: [], cancel: [], breaks: [] };
-  findBreaks(t, res.breaks);
   const sc = scratchFor(cs);
+  const res = sc.res;
+  res.t = t;
+  res.occ.length = 0;
+  res.neg.length = 0;
+  res.cancel.length = 0;
+  res.breaks.length = 0;
+  findBreaks(t, res.breaks);
   const token = ++sc.token;
   let cands = 0;
-  const { uses, aliases, automaton } = cs;
-  scanSymbols(automaton, t.sym, t.jn, (pid, jEnd) => {
-    const jStart = jEnd - automaton.patternLength[pid];
-    const list = uses[pid];
-    for (let u = 0; u < list.length; u++) {
-      const use = list[u];
-      if (use.pieceOffset >= 0) {
-        if (cands === sc.candAlias.length) growCandidates(sc);
-        sc.candAlias[cands] = use.alias;
-        sc.candStart[cands++] = jStart - use.pieceOffset;
-        continue;
+  const { aliases, automaton, flat } = cs;
+  const { delta, outStart, outCount, outIds, dictLink, patternLength, alpha } = automaton;
+  const { useStart, useAlias, usePiece, useDist, patHasPiece, aliasLen, maxEdits } = flat;
+  const { sym, jFirst, jLast, jNorm, jn } = t;
+  // Near misses lying wholly in the previous utterance's tail were verified with it.
+  const tailSym = tailEnd > 0 ? firstSymbolOf(t, tailEnd) : 0;
+  // The automaton loop is inlined (no per-occurrence callback).
+  let s = 0;
+  for (let i = 0; i < jn; i++) {
+    s = delta[s * alpha + sym[i]];
+    if (s >= 0) continue;
+    s = ~s;
+    const jEnd = i + 1;
+    for (let st = s; st >= 0; st = dictLink[st]) {
+      const oTo = outStart[st] + outCount[st];
+      for (let o = outStart[st]; o < oTo; o++) {
+        const pid = outIds[o];
+        const jStart = jEnd - patternLength[pid];
+        const uTo = useStart[pid + 1];
+        if (patHasPiece[pid] === 1) {
+          for (let u = useStart[pid]; u < uTo; u++) {
+            const off = usePiece[u];
+            if (off < 0) continue;
+            const id = useAlias[u];
+            if (jStart - off + aliasLen[id] + maxEdits[id] <= tailSym) continue;
+            if (cands === sc.candUse.length) growCandidates(sc);
+            sc.candUse[cands] = u;
+            sc.candPos[cands] = jStart;
+            sc.candLen[cands++] = jEnd - jStart;
+          }
+        }
+        // Whole aliases (and close variants) must cover whole characters.
+        if (jFirst[jStart] !== 1 || jLast[i] !== 1) continue;
+        for (let u = useStart[pid]; u < uTo; u++) {
+          if (usePiece[u] >= 0) continue;
+          const id = useAlias[u];
+          const a = aliases[id];
+          if (a.fuzzy && useDist[u] === 0) { sc.exactStamp[id] = token; sc.exactStart[id] = jStart; }
+          addOcc(res, a, jNorm[jStart], jNorm[i] + 1, useDist[u]);
+        }
       }
-      if (t.jFirst[jStart] !== 1 || t.jLast[jEnd - 1] !== 1) continue;
-      const a = aliases[use.alias];
-      if (a.fuzzy && use.dist === 0) { sc.exactStamp[use.alias] = token; sc.exactStart[use.alias] = jStart; }
-      addOcc(res, a, t.jNorm[jStart], t.jNorm[jEnd - 1] + 1, use.dist);
     }
-  });
-  if (cands > 0) verifyCandidates(cs, res, sc, cands, token, tailEnd > 0 ? firstSymbolOf(t, tailEnd) : 0);
+  }
+  if (cands > 0) verifyCandidates(cs, res, sc, cands, token);
   return res;
 }
 
 function growCandidates(sc: Scratch): void {
-  const a = new Int32Array(sc.candAlias.length * 2);
-  a.set(sc.candAlias);
-  const b = new Int32Array(sc.candStart.length * 2);
-  b.set(sc.candStart);
-  sc.candAlias = a;
-  sc.candStart = b;
+  const grow = (x: Int32Array) => { const y = new Int32Array(x.length * 2); y.set(x); return y; };
+  sc.candUse = grow(sc.candUse);
+  sc.candPos = grow(sc.candPos);
+  sc.candLen = grow(sc.candLen);
 }
 
 function addOcc(res: ScanResult, a: Alias, s: number, e: number, dist: number): void {
@@ -133,7 +169,6 @@ function addOcc(res: ScanResult, a: Alias, s: number, e: number, dist: number): 
   }
 }
 
-/** Verifies pigeonhole candidates: Myers filter, then weighted alignment. */
 /** Some character starting in symbols [from, to) may begin a word. */
 function canStartNear(t: NormText, from: number, to: number): boolean {
   for (let j = from; j < to; j++) if (t.jFirst[j] === 1 && startsWord(t, t.jNorm[j])) return true;
@@ -153,32 +188,49 @@ function firstSymbolOf(t: NormText, normIndex: number): number {
   return j;
 }
 
-function verifyCandidates(cs: CompiledRuleSet, res: ScanResult, sc: Scratch, count: number, token: number, tailSym: number): void {
+/**
+ * Verifies pigeonhole candidates: the anchored extension check (exact for
+ * "within k unit edits with this piece intact"), boundary pre-checks, then the
+ * weighted alignment that picks the span and the reported distance.
+ */
+function verifyCandidates(cs: CompiledRuleSet, res: ScanResult, sc: Scratch, count: number, token: number): void {
   const t = res.t;
-  for (let k = 0; k < count; k++) {
-    const id = sc.candAlias[k];
-    const start = sc.candStart[k];
-    // Both pieces of one alignment report the same start: verify it once.
+  const f = cs.flat;
+  const { sym, jn } = t;
+  for (let c = 0; c < count; c++) {
+    const u = sc.candUse[c];
+    const id = f.useAlias[u];
+    const off = f.usePiece[u];
+    const pos = sc.candPos[c];
+    const len = sc.candLen[c];
+    const start = pos - off;
+    // Both pieces of one alignment report the same start: align it once.
     if (sc.seenStamp[id] === token && sc.seenStart[id] === start) continue;
+    if (sc.exactStamp[id] === token && sc.exactStart[id] === start) continue;
+    const m = f.aliasLen[id];
+    const k = f.maxEdits[id];
+    const base = f.symStart[id];
+    const before = anchoredEdits(f.syms, base, off, -1, sym, 0, jn, pos, k);
+    if (before > k) continue;
+    if (anchoredEdits(f.syms, base + off + len, m - off - len, 1, sym, 0, jn, pos + len, k - before) > k - before) continue;
     sc.seenStamp[id] = token;
     sc.seenStart[id] = start;
-    if (sc.exactStamp[id] === token && sc.exactStart[id] === start) continue;
+    const from = Math.max(0, start - k);
+    const to = Math.min(jn, start + m + k);
+    // Boundary pre-checks before the weighted alignment: a near miss must start a word and end one.
+    if (f.openStart[id] === 0 && !canStartNear(t, from, Math.min(to, start + k + 1))) continue;
+    if (!canEndNear(t, Math.max(from, start + m - k - 1), to, f.openEnd[id] === 1)) continue;
     const a = cs.aliases[id];
-    const f = a.fuzzy!;
-    const m = a.syms.length;
-    if (start + m + f.maxEdits <= tailSym) continue;
-    const from = Math.max(0, start - f.maxEdits);
-    const to = Math.min(t.jn, start + m + f.maxEdits);
-    if (to - from < m - f.maxEdits) continue;
-    // Cheap boundary pre-checks before any distance work: a near miss must start a word and end one.
-    if (!a.openStart && !canStartNear(t, from, Math.min(to, start + f.maxEdits + 1))) continue;
-    if (!canEndNear(t, Math.max(from, start + m - f.maxEdits - 1), to, a.openEnd)) continue;
-    if (myersMinDistance(f.peq, m, t.sym, from, to) > f.maxEdits) continue;
-    const al = alignWeighted(a.syms, t.sym, from, to, t.jFirst, t.jLast, f.budget);
+    const al = alignWeighted(a.syms, sym, from, to, t.jFirst, t.jLast, a.fuzzy!.budget);
     if (!al || al.distance === 0) continue;
     const s = t.jNorm[al.start];
     const e = t.jNorm[al.end - 1] + 1;
-    if (res.occ.some((o) => o.alias === id && o.s === s && o.e === e)) continue;
+    if (hasOcc(res.occ, id, s, e)) continue;
     addOcc(res, a, s, e, al.distance);
   }
+}
+
+function hasOcc(occ: Occ[], id: number, s: number, e: number): boolean {
+  for (let i = 0; i < occ.length; i++) if (occ[i].alias === id && occ[i].s === s && occ[i].e === e) return true;
+  return false;
 }

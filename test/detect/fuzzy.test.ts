@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { alignWeighted, budgetFor, maxEditsFor, myersMasks, myersMinDistance, pieces } from '../../src/detect/fuzzy.js';
+import { alignWeighted, anchoredEdits, budgetFor, maxEditsFor, myersMasks, myersMinDistance, pieces } from '../../src/detect/fuzzy.js';
 import { toSymbols } from '../../src/detect/jamo.js';
 import { normalize } from '../../src/detect/normalize.js';
 
@@ -59,5 +59,40 @@ describe('fuzzy matching', () => {
     const t = normalize('소비자워네');
     expect(t.jFirst[a!.start]).toBe(1);
     expect(t.jLast[a!.end - 1]).toBe(1);
+  });
+});
+
+/** Plain DP: fewest edits turning p into a prefix of t (anchored at t's start, free end). */
+function dpAnchored(p: Uint8Array, t: Uint8Array): number {
+  let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= p.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= t.length; j++) {
+      cur[j] = Math.min(prev[j - 1] + (p[i - 1] === t[j - 1] ? 0 : 1), prev[j] + 1, cur[j - 1] + 1);
+    }
+    prev = cur;
+  }
+  return Math.min(...prev);
+}
+
+describe('anchored extension (pigeonhole verifier)', () => {
+  it('agrees with the dynamic programme forwards and backwards, capped at k', () => {
+    fc.assert(fc.property(
+      fc.uint8Array({ minLength: 0, maxLength: 12, max: 3 }),
+      fc.uint8Array({ maxLength: 16, max: 3 }),
+      fc.integer({ min: 0, max: 2 }),
+      fc.integer({ min: 0, max: 3 }),
+      (p, t, k, pad) => {
+        const want = Math.min(dpAnchored(p, t), k + 1);
+        // forwards: the text starts at `pad` inside a longer buffer
+        const buf = Uint8Array.from([...Array(pad).fill(9), ...t]);
+        const pat = Uint8Array.from([7, ...p, 7]);
+        expect(anchoredEdits(pat, 1, p.length, 1, buf, 0, buf.length, pad, k)).toBe(want);
+        // backwards: reversed pattern and text, anchored at the end
+        const rp = Uint8Array.from([7, ...[...p].reverse(), 7]);
+        const rt = Uint8Array.from([...[...t].reverse(), ...Array(pad).fill(9)]);
+        expect(anchoredEdits(rp, 1, p.length, -1, rt, 0, rt.length, t.length, k)).toBe(want);
+      },
+    ), { numRuns: 400 });
   });
 });
