@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import WebSocket from 'ws';
 import { Agent, request } from 'undici';
 import { createServerDatabase } from '../test/helpers/databases.js';
@@ -66,7 +67,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)))
 
 async function startServer(env: Record<string, string>): Promise<{ proc: ChildProcess; url: string }> {
   const port = 20000 + Math.floor(Math.random() * 20000);
-  const proc = spawn(process.execPath, [path.join(ROOT, 'bin/radar.js'), 'serve'], {
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const proc = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'bin/radar.js'), 'serve'], {
     env: { ...process.env, ...env, PORT: String(port), RADAR_ADMIN_TOKEN: TOKEN, LOG_LEVEL: 'warn', RADAR_RATE_LIMIT_PER_MIN: '100000000' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -82,35 +85,25 @@ async function startServer(env: Record<string, string>): Promise<{ proc: ChildPr
   throw new Error('server did not become ready');
 }
 
-/** SSE client that records when each triggering utterance's alert event arrives. */
-async function watchAlerts(url: string, seen: Map<string, number>): Promise<AbortController> {
-  const ac = new AbortController();
-  const res = await fetch(`${url}/api/alerts/stream`, { headers: { authorization: `Bearer ${TOKEN}` }, signal: ac.signal });
-  void (async () => {
-    const reader = res.body!.getReader();
-    const dec = new TextDecoder();
-    let buf = '';
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        const now = performance.now();
-        buf += dec.decode(value, { stream: true });
-        let i: number;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          const data = block.split('\n').find((l) => l.startsWith('data: '));
-          if (!data) continue;
-          const payload = JSON.parse(data.slice(6));
-          if (!payload.trigger) continue;
-          const key = `${payload.alert.callId}/${payload.trigger.utteranceId}`;
-          if (!seen.has(key)) seen.set(key, now);
-        }
-      }
-    } catch { /* aborted */ }
-  })();
-  return ac;
+/** Wall-clock milliseconds comparable across threads. */
+const now = () => performance.timeOrigin + performance.now();
+
+/** Starts the SSE watcher thread; resolves once it is connected. */
+async function watchAlerts(url: string, seen: Map<string, number>): Promise<{ stop(): Promise<void> }> {
+  const worker = new Worker(path.join(ROOT, 'bench/lib/sse-watcher.mjs'), { workerData: { url, token: TOKEN } });
+  const done = new Promise<void>((resolve) => worker.on('message', (m) => { if (m.type === 'done') resolve(); }));
+  worker.on('message', (m) => { if (m.type === 'alert') seen.set(m.key, m.at); });
+  await new Promise<void>((resolve, reject) => {
+    worker.on('message', (m) => { if (m.type === 'ready') resolve(); });
+    worker.once('error', reject);
+  });
+  return {
+    async stop() {
+      worker.postMessage('stop');
+      await Promise.race([done, sleep(2000)]);
+      await worker.terminate();
+    },
+  };
 }
 
 interface Sender {
@@ -202,7 +195,7 @@ async function runLoad(url: string): Promise<PhaseResult> {
       const text = threat ? THREATS[(c + i) % THREATS.length] : CALM[(c + i) % CALM.length];
       const startMs = i * 3000;
       const start = performance.now();
-      if (threat) sentAt.set(`${callId}/${id}`, start);
+      if (threat) sentAt.set(`${callId}/${id}`, now());
       const status = await sender.send({ id, speaker: i % 2 === 0 ? 'customer' : 'agent', startMs, endMs: startMs + 2500, text, final: true })
         .catch(() => 0);
       ack.push(performance.now() - start);
@@ -212,7 +205,7 @@ async function runLoad(url: string): Promise<PhaseResult> {
   }));
   const elapsed = (performance.now() - t0) / 1000;
   await sleep(1000);
-  sse.abort();
+  await sse.stop();
   for (const s of senders) s.sender.close();
   await agent.close();
   // Only customer threats alert; agent lines must not.

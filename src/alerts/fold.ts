@@ -7,9 +7,9 @@ import * as eventsRepo from '../store/events.js';
 import type { StoredEvent } from '../store/events.js';
 import { isEscalated, riskScore, type RiskInput } from './risk.js';
 
-// Turns the hits of one final utterance into stored hits, folded alerts, the
-// call's new risk score and outbox events — all inside the caller's transaction,
-// so an alert is never visible without its event (and vice versa).
+// Turns the hits of final utterances into stored hits, folded alerts, the calls'
+// new risk scores and outbox events — all inside the caller's transaction, so an
+// alert is never visible without its event (and vice versa).
 
 export interface FoldInput {
   callId: string;
@@ -31,44 +31,61 @@ export interface FoldResult {
 export const alerting = (h: Hit): boolean => !h.negated && !h.provisional;
 
 /**
- * Set-based, so the cost is four statements whatever the number of hits: one
- * upsert of the alerts, one insert of the hits, one update of the call, one
- * insert of the events.
+ * Folds the hits of several utterances (of different calls: the group commit
+ * never batches two of one call) with a fixed number of statements — one upsert
+ * of the alerts, one insert of the hits, one update of the calls, one insert of
+ * the events — so a busy batch costs four round trips, not four per utterance.
  */
-export async function foldHits(q: Queryable, input: FoldInput): Promise<FoldResult> {
-  // The first alerting hit per rule speaks for the rule in this utterance; the
-  // others still count.
-  const byRule = new Map<string, { hit: Hit; count: number }>();
-  for (const hit of input.hits.filter(alerting)) {
-    const seen = byRule.get(hit.ruleId);
-    if (seen) seen.count++;
-    else byRule.set(hit.ruleId, { hit, count: 1 });
-  }
-  const folded = await alertsRepo.foldHitsIntoAlerts(q, input.callId,
-    [...byRule.values()].map(({ hit, count }) => ({ id: newId(), hit, count })), input.context);
-  const alertIdByRule = new Map(folded.map((f) => [f.alert.ruleId, f.alert.id]));
-  await alertsRepo.insertHits(q, input.callId, input.hits.map((h) => ({ hit: h, alertId: alerting(h) ? alertIdByRule.get(h.ruleId) ?? null : null })));
-
-  for (const { alert } of folded) {
-    input.callAlerts.set(alert.ruleId, { category: alert.category, severity: alert.severity, hitCount: alert.hitCount });
-  }
-  const all = [...input.callAlerts.values()];
-  const score = riskScore(all);
-  const escalated = isEscalated(all);
-  const newlyEscalated = escalated && !input.wasEscalated;
-  if (folded.length > 0) await callsRepo.setRiskScore(q, input.callId, score, newlyEscalated);
-
-  const call = { id: input.callId, riskScore: score, escalated };
-  const events: { type: string; subjectId: string; payload: unknown }[] = folded.map(({ alert, created }) => {
-    const hit = byRule.get(alert.ruleId)!.hit;
-    // `trigger` names the hit behind this event: for a folded update the alert's
-    // own fields still describe the first hit.
-    const trigger = { utteranceId: hit.utteranceId, match: hit.match, start: hit.start, end: hit.end, startMs: hit.startMs };
-    return { type: created ? 'alert.created' : 'alert.updated', subjectId: alert.id, payload: { alert, call, trigger } };
+export async function foldBatch(q: Queryable, inputs: FoldInput[]): Promise<FoldResult[]> {
+  // The first alerting hit per rule speaks for the rule in its utterance; the others still count.
+  const perInput = inputs.map((input) => {
+    const byRule = new Map<string, { hit: Hit; count: number }>();
+    for (const hit of input.hits.filter(alerting)) {
+      const seen = byRule.get(hit.ruleId);
+      if (seen) seen.count++;
+      else byRule.set(hit.ruleId, { hit, count: 1 });
+    }
+    return byRule;
   });
-  if (newlyEscalated) {
-    events.push({ type: 'call.escalated', subjectId: input.callId, payload: { call, categories: [...new Set(all.map((a) => a.category))] } });
-  }
-  const stored: StoredEvent[] = await eventsRepo.appendEvents(q, events);
-  return { events: stored, riskScore: score, escalated, alerts: folded.map((f) => f.alert) };
+
+  const folded = await alertsRepo.foldHitsIntoAlerts(q, inputs.flatMap((input, i) =>
+    [...perInput[i].values()].map(({ hit, count }) => ({ id: newId(), callId: input.callId, hit, count, context: input.context }))));
+  const key = (callId: string, ruleId: string) => `${callId}\u0000${ruleId}`;
+  const foldedByKey = new Map(folded.map((f) => [key(f.alert.callId, f.alert.ruleId), f]));
+
+  await alertsRepo.insertHits(q, inputs.flatMap((input) => input.hits.map((h) => ({
+    callId: input.callId, hit: h, alertId: alerting(h) ? foldedByKey.get(key(input.callId, h.ruleId))?.alert.id ?? null : null,
+  }))));
+
+  const results: FoldResult[] = [];
+  const callUpdates: { callId: string; score: number; escalatedNow: boolean }[] = [];
+  const events: { type: string; subjectId: string; payload: unknown }[] = [];
+  const eventOwner: number[] = [];
+  inputs.forEach((input, i) => {
+    const mine = [...perInput[i].keys()].map((ruleId) => foldedByKey.get(key(input.callId, ruleId))!);
+    for (const { alert } of mine) input.callAlerts.set(alert.ruleId, { category: alert.category, severity: alert.severity, hitCount: alert.hitCount });
+    const all = [...input.callAlerts.values()];
+    const score = riskScore(all);
+    const escalated = isEscalated(all);
+    const newlyEscalated = escalated && !input.wasEscalated;
+    if (mine.length > 0) callUpdates.push({ callId: input.callId, score, escalatedNow: newlyEscalated });
+    const call = { id: input.callId, riskScore: score, escalated };
+    for (const { alert, created } of mine) {
+      const hit = perInput[i].get(alert.ruleId)!.hit;
+      // `trigger` names the hit behind this event: for a folded update the alert's
+      // own fields still describe the first hit.
+      const trigger = { utteranceId: hit.utteranceId, match: hit.match, start: hit.start, end: hit.end, startMs: hit.startMs };
+      events.push({ type: created ? 'alert.created' : 'alert.updated', subjectId: alert.id, payload: { alert, call, trigger } });
+      eventOwner.push(i);
+    }
+    if (newlyEscalated) {
+      events.push({ type: 'call.escalated', subjectId: input.callId, payload: { call, categories: [...new Set(all.map((a) => a.category))] } });
+      eventOwner.push(i);
+    }
+    results.push({ events: [], riskScore: score, escalated, alerts: mine.map((m) => m.alert) });
+  });
+  await callsRepo.setRiskScores(q, callUpdates);
+  const stored = await eventsRepo.appendEvents(q, events);
+  stored.forEach((e, n) => results[eventOwner[n]].events.push(e));
+  return results;
 }

@@ -8,7 +8,7 @@ import type { Bus } from '../bus/types.js';
 import type { CallDetector, DetectionEngine } from '../detect/types.js';
 import type { CallStart, IngestResult, IngestSink, UtteranceIn } from '../ingest/sink.js';
 import { checkCallStart, checkUtterance } from '../ingest/validate.js';
-import { foldHits, type FoldResult } from '../alerts/fold.js';
+import { foldBatch, type FoldResult } from '../alerts/fold.js';
 import { createGroupCommit } from './group-commit.js';
 import type { RiskInput } from '../alerts/risk.js';
 import type { Db } from '../store/db.js';
@@ -147,18 +147,14 @@ export function createLivePipeline(deps: PipelineDeps): LivePipeline {
     try {
       return await deps.db.tx(async (q) => {
         const fresh = await callsRepo.insertUtterances(q, batch.map((b) => ({ ...b.u, redactions: b.redactions })));
-        const out: (FinalResult | null)[] = [];
-        for (const { state, u } of batch) {
-          if (!fresh.has(callsRepo.utteranceKey(u.callId, u.id))) {
-            out.push(null); // already stored: idempotent no-op
-            continue;
-          }
-          const hits = detect(state, u);
-          const folded = hits.length === 0 ? null : await foldHits(q, {
-            callId: u.callId, hits, context: [...state.recent, toContext(u)], callAlerts: state.alerts, wasEscalated: state.escalated,
-          });
-          out.push({ hits, folded });
-        }
+        // Already stored (idempotent re-send): no detection, nothing new.
+        const out: (FinalResult | null)[] = batch.map(({ state, u }) =>
+          fresh.has(callsRepo.utteranceKey(u.callId, u.id)) ? { hits: detect(state, u), folded: null } : null);
+        const toFold = batch.map((b, i) => ({ b, r: out[i] })).filter(({ r }) => r !== null && r.hits.length > 0);
+        const folded = await foldBatch(q, toFold.map(({ b, r }) => ({
+          callId: b.u.callId, hits: r!.hits, context: [...b.state.recent, toContext(b.u)], callAlerts: b.state.alerts, wasEscalated: b.state.escalated,
+        })));
+        toFold.forEach(({ r }, i) => { r!.folded = folded[i]; });
         return out;
       });
     } catch (err) {

@@ -26,47 +26,49 @@ export const toAlert = (r: Row): Alert => ({
 });
 
 
+/** One hit folded into its call's alert for the rule (at most one per call and rule per statement). */
+export interface FoldItem {
+  id: string;
+  callId: string;
+  hit: Hit;
+  count: number;
+  context: ContextLine[];
+}
+
 /**
- * Folds hits (at most one per rule) into their call's alerts in one statement:
- * new rules create alerts, known ones raise their count by `count`.
+ * Folds hits into their calls' alerts in one statement: new (call, rule) pairs
+ * create alerts, known ones raise their count by `count`.
  */
-export async function foldHitsIntoAlerts(
-  q: Queryable,
-  callId: string,
-  items: { id: string; hit: Hit; count: number }[],
-  context: ContextLine[],
-): Promise<{ alert: Alert; created: boolean }[]> {
+export async function foldHitsIntoAlerts(q: Queryable, items: FoldItem[]): Promise<{ alert: Alert; created: boolean }[]> {
   if (items.length === 0) return [];
-  const col = <T>(f: (i: { id: string; hit: Hit; count: number }) => T) => items.map(f);
+  const col = <T>(f: (i: FoldItem) => T) => items.map(f);
   const rows = await q.query(
     `INSERT INTO alerts (id, call_id, rule_id, category, severity, speaker, start_ms, utterance_id, match, term, explanation, negated, context, hit_count)
-     SELECT id, $1, rule_id, category, severity, speaker, start_ms, utterance_id, match, term, explanation, false, $2::jsonb, n
-     FROM unnest($3::text[], $4::text[], $5::text[], $6::smallint[], $7::text[], $8::int[], $9::text[], $10::text[], $11::text[], $12::text[], $13::int[])
-       AS h(id, rule_id, category, severity, speaker, start_ms, utterance_id, match, term, explanation, n)
+     SELECT id, call_id, rule_id, category, severity, speaker, start_ms, utterance_id, match, term, explanation, false, context, n
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[],
+       $11::text[], $12::jsonb[], $13::int[])
+       AS h(id, call_id, rule_id, category, severity, speaker, start_ms, utterance_id, match, term, explanation, context, n)
      ON CONFLICT (call_id, rule_id) DO UPDATE SET hit_count = alerts.hit_count + excluded.hit_count, last_hit_at = now(), updated_at = now(),
        severity = greatest(alerts.severity, excluded.severity)
      RETURNING *, (xmax = 0) AS inserted`,
-    [callId, JSON.stringify(context), col((i) => i.id), col((i) => i.hit.ruleId), col((i) => i.hit.category), col((i) => i.hit.severity),
+    [col((i) => i.id), col((i) => i.callId), col((i) => i.hit.ruleId), col((i) => i.hit.category), col((i) => i.hit.severity),
       col((i) => i.hit.speaker), col((i) => i.hit.startMs), col((i) => i.hit.utteranceId), col((i) => i.hit.match), col((i) => i.hit.term),
-      col((i) => i.hit.explanation), col((i) => i.count)],
+      col((i) => i.hit.explanation), col((i) => JSON.stringify(i.context)), col((i) => i.count)],
   );
-  const order = new Map(items.map((i, n) => [i.hit.ruleId, n]));
-  return rows
-    .map((r) => ({ alert: toAlert(r), created: r.inserted === true }))
-    .sort((a, b) => order.get(a.alert.ruleId)! - order.get(b.alert.ruleId)!);
+  return rows.map((r) => ({ alert: toAlert(r), created: r.inserted === true }));
 }
 
 /** Stores hits (alerting or not) in one statement; re-sent hits are ignored. */
-export async function insertHits(q: Queryable, callId: string, items: { hit: Hit; alertId: string | null }[]): Promise<void> {
+export async function insertHits(q: Queryable, items: { callId: string; hit: Hit; alertId: string | null }[]): Promise<void> {
   if (items.length === 0) return;
-  const col = <T>(f: (i: { hit: Hit; alertId: string | null }) => T) => items.map(f);
+  const col = <T>(f: (i: { callId: string; hit: Hit; alertId: string | null }) => T) => items.map(f);
   await q.query(
     `INSERT INTO hits (call_id, utterance_id, alert_id, rule_id, rule_set_version, category, severity, speaker,
        span_start, span_end, match, term, distance, negated, start_ms, explanation)
-     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::smallint[], $8::text[],
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::smallint[], $8::text[],
        $9::int[], $10::int[], $11::text[], $12::text[], $13::real[], $14::boolean[], $15::int[], $16::text[])
      ON CONFLICT (call_id, utterance_id, rule_id, span_start) DO NOTHING`,
-    [callId, col((i) => i.hit.utteranceId), col((i) => i.alertId), col((i) => i.hit.ruleId), col((i) => i.hit.ruleSetVersion),
+    [col((i) => i.callId), col((i) => i.hit.utteranceId), col((i) => i.alertId), col((i) => i.hit.ruleId), col((i) => i.hit.ruleSetVersion),
       col((i) => i.hit.category), col((i) => i.hit.severity), col((i) => i.hit.speaker), col((i) => i.hit.start), col((i) => i.hit.end),
       col((i) => i.hit.match), col((i) => i.hit.term), col((i) => i.hit.distance), col((i) => i.hit.negated),
       col((i) => i.hit.startMs), col((i) => i.hit.explanation)],
