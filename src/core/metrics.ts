@@ -10,6 +10,8 @@ export interface RadarMetrics {
   alerts: Counter<'category' | 'kind'>;
   activeCalls: Gauge;
   sseClients: Gauge;
+  ingestQueue: Gauge<'stage'>;
+  ingestBatch: Histogram;
   httpSeconds: Histogram<'method' | 'route' | 'status'>;
   /** Events written but not yet relayed into deliveries (latest seq − relay cursor). */
   deliveryOutboxLag: Gauge;
@@ -34,6 +36,14 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): RadarMet
     alerts: new Counter({ name: 'radar_alerts_total', help: 'Alerts created or updated, by category', labelNames: ['category', 'kind'], registers: [registry] }),
     activeCalls: new Gauge({ name: 'radar_active_calls', help: 'Calls with in-memory detection state', registers: [registry] }),
     sseClients: new Gauge({ name: 'radar_sse_clients', help: 'Connected Server-Sent Events clients', registers: [registry] }),
+    ingestQueue: new Gauge({
+      name: 'radar_ingest_queue_depth', help: 'Utterances waiting: for the next group commit (commit) or behind their call\'s previous one (calls)',
+      labelNames: ['stage'], registers: [registry],
+    }),
+    ingestBatch: new Histogram({
+      name: 'radar_ingest_batch_size', help: 'Final utterances written per transaction (group commit)',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256], registers: [registry],
+    }),
     httpSeconds: new Histogram({
       name: 'radar_http_request_seconds', help: 'HTTP request duration', labelNames: ['method', 'route', 'status'],
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5], registers: [registry],

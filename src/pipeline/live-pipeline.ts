@@ -144,6 +144,9 @@ export function createLivePipeline(deps: PipelineDeps): LivePipeline {
    * calls' detectors are rebuilt, since they already saw the utterances.
    */
   async function writeFinals(batch: FinalItem[]): Promise<(FinalResult | null)[]> {
+    metrics?.ingestBatch.observe(batch.length);
+    metrics?.ingestQueue.set({ stage: 'commit' }, finals.waiting);
+    metrics?.ingestQueue.set({ stage: 'calls' }, queue.size);
     try {
       return await deps.db.tx(async (q) => {
         const fresh = await callsRepo.insertUtterances(q, batch.map((b) => ({ ...b.u, redactions: b.redactions })));

@@ -28,6 +28,8 @@ describe('Prometheus metrics', () => {
     expect(text).toMatch(/radar_utterances_total\{final="true",outcome="duplicate"\} 1/);
     expect(text).toMatch(/radar_alerts_total\{category="external_authority",kind="alert.created"\} 1/);
     expect(text).toMatch(/radar_detection_seconds_count 1/);
+    expect(text).toMatch(/radar_ingest_batch_size_count 2/);
+    expect(text).toMatch(/radar_ingest_queue_depth\{stage="commit"\} 0/);
     expect(text).toMatch(/radar_http_request_seconds_count\{method="POST",route="\/api\/calls\/:id\/utterances",status="202"\} 2/);
   });
 });
