@@ -71,6 +71,8 @@ export interface CompiledRule {
   slots: number;
   /** Rules this one refers to with {rule: id}. */
   refs: number[];
+  /** Rules whose overlapping hits this rule's hits replace (`supersedes`). */
+  supersedes: number[];
 }
 
 export interface CompiledRuleSet {
@@ -94,6 +96,8 @@ export interface CompiledRuleSet {
   maxTermLength: number;
   /** Speakers some rule listens to; other speakers' utterances are not scanned. */
   speakers: Set<Speaker>;
+  /** True when some rule supersedes another (hits are then filtered per utterance). */
+  hasSupersedes: boolean;
   /** The pattern → use lists and the fuzzy aliases flattened into typed arrays for the hot path. */
   flat: FlatTables;
 }
@@ -374,6 +378,8 @@ export function compileDoc(input: unknown): CompiledRuleSet {
       index: i, id: r.id, category: r.category, severity: r.severity, description: r.description ?? '',
       speakers: r.speakers ?? doc.defaults?.speakers ?? ['customer'],
       node, negation: r.negation ?? true, slots: ctx.slots, refs: [...ctx.refs],
+      // Disabled rules have no index; superseding them is a no-op.
+      supersedes: (r.supersedes ?? []).map((id) => ruleIndex.get(id)).filter((x): x is number => x !== undefined),
     };
   });
   for (const [i, r] of doc.rules.entries()) {
@@ -395,6 +401,7 @@ export function compileDoc(input: unknown): CompiledRuleSet {
     triggers: b.aliases.map((a) => [...(triggers.get(a.id) ?? [])]),
     dependents, negationWithin: doc.negation?.within ?? 14, maxTermLength,
     speakers: new Set(rules.flatMap((r) => r.speakers)),
+    hasSupersedes: rules.some((r) => r.supersedes.length > 0),
     flat,
   };
 }

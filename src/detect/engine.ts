@@ -136,7 +136,7 @@ class Detector implements CallDetector {
         hits.push(toHit(this.cs, rule, u, t, span, offset, tail));
       }
     }
-    return hits;
+    return this.cs.hasSupersedes && hits.length > 1 ? dropSuperseded(this.cs, hits) : hits;
   }
 
 }
@@ -163,6 +163,22 @@ function ruleStamps(cs: CompiledRuleSet): { seen: Int32Array; token: number } {
   let s = stamps.get(cs);
   if (!s) { s = { seen: new Int32Array(cs.rules.length), token: 0 }; stamps.set(cs, s); }
   return s;
+}
+
+/**
+ * `supersedes`: a hit of rule B is dropped when a rule A that supersedes B
+ * has a hit overlapping it in the same utterance that alerts at least as much
+ * (not negated, or B's hit is negated too).
+ */
+function dropSuperseded(cs: CompiledRuleSet, hits: Hit[]): Hit[] {
+  const index = new Map(cs.rules.map((r) => [r.id, r]));
+  return hits.filter((h) => !hits.some((g) => {
+    if (g === h || g.start >= h.end || h.start >= g.end) return false;
+    if (g.negated && !h.negated) return false;
+    const a = index.get(g.ruleId);
+    const b = index.get(h.ruleId);
+    return !!a && !!b && a.supersedes.includes(b.index);
+  }));
 }
 
 /** Inserts rule r into queue[from..] keeping ascending rank. */

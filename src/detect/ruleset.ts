@@ -49,6 +49,13 @@ export interface RuleDoc {
   fuzzy?: boolean;
   /** Whether negation/hypothetical cues apply; default true. */
   negation?: boolean;
+  /**
+   * Rules this one overrides: where both fire on overlapping spans of one
+   * utterance, only this rule's hit is raised ("민원 넣을" is
+   * complaint.file_strong, not also complaint.file). The overridden rule is
+   * still evaluated (composite rules may refer to it).
+   */
+  supersedes?: string[];
   enabled?: boolean;
 }
 
@@ -210,7 +217,7 @@ export function hasAnchor(e: Expr): boolean {
 
 function checkRule(c: Checker, r: unknown, path: string, cues: Set<string>, ruleIds: Set<string>): void {
   if (!isObj(r)) return c.fail(path, 'must be an object');
-  c.unknownKeys(r, ['id', 'category', 'severity', 'description', 'speakers', 'terms', 'match', 'exceptions', 'require', 'unless', 'fuzzy', 'negation', 'enabled'], path);
+  c.unknownKeys(r, ['id', 'category', 'severity', 'description', 'speakers', 'terms', 'match', 'exceptions', 'require', 'unless', 'fuzzy', 'negation', 'supersedes', 'enabled'], path);
   if (c.string(r.id, `${path}.id`) && !ID_RE.test(r.id)) c.fail(`${path}.id`, `'${r.id}' must look like category.name (lower case, digits, _ and .)`);
   if (c.string(r.category, `${path}.category`) && !/^[a-z][a-z0-9_]*$/.test(r.category)) c.fail(`${path}.category`, 'must be lower case letters, digits and _');
   c.posInt(r.severity, `${path}.severity`, 5);
@@ -231,6 +238,15 @@ function checkRule(c: Checker, r: unknown, path: string, cues: Set<string>, rule
   c.bool(r.fuzzy, `${path}.fuzzy`);
   c.bool(r.negation, `${path}.negation`);
   c.bool(r.enabled, `${path}.enabled`);
+  if (r.supersedes !== undefined) {
+    if (!Array.isArray(r.supersedes) || r.supersedes.some((x) => typeof x !== 'string')) c.fail(`${path}.supersedes`, 'must be a list of rule ids');
+    else {
+      r.supersedes.forEach((x: string, i: number) => {
+        if (!ruleIds.has(x)) c.fail(`${path}.supersedes[${i}]`, `unknown rule '${x}'`);
+        else if (x === r.id) c.fail(`${path}.supersedes[${i}]`, 'a rule cannot supersede itself');
+      });
+    }
+  }
 }
 
 /** Returns every problem of a candidate rule-set document (empty when valid). */

@@ -75,6 +75,39 @@ describe('default dictionary: matching', () => {
   });
 });
 
+describe('overlapping rules', () => {
+  it('a superseding rule replaces the weaker one on the same phrase (one alert for 민원 넣을)', () => {
+    const hits = alerts('금감원에 민원 넣을 거예요');
+    expect(rulesOf(hits)).toEqual(['complaint.file_strong', 'external_authority.fss']);
+    // the weaker rule still fires on its own
+    expect(rulesOf(alerts('클레임 걸 거예요'))).toEqual(['complaint.file']);
+  });
+
+  it('supersedes is per span: the weaker rule keeps hits elsewhere in the utterance', () => {
+    const e = compileRuleSet({
+      version: 1,
+      rules: [
+        { id: 'x.weak', category: 'x', severity: 2, terms: ['민원'] },
+        { id: 'x.strong', category: 'x', severity: 4, terms: ['민원 넣*'], supersedes: ['x.weak'] },
+      ],
+    });
+    const hits = testSentence(e, '민원 넣을게요 그리고 민원 하나 더요');
+    expect(hits.map((h) => `${h.ruleId}:${h.match}`)).toEqual(['x.weak:민원', 'x.strong:민원 넣']);
+  });
+
+  it('reporting to the regulator is not a press threat (금감원에 제보)', () => {
+    expect(rulesOf(alerts('금감원에 제보할 거예요'))).toEqual(['external_authority.fss']);
+    expect(rulesOf(alerts('금융감독원에다 제보하겠습니다'))).toEqual(['external_authority.fss']);
+    expect(rulesOf(alerts('기자한테 제보할 거예요'))).toEqual(['media.press']);
+    expect(rulesOf(alerts('여기저기 제보할 거예요'))).toEqual(['media.press']);
+    expect(alerts('언론사에 제보하겠습니다').map((h) => h.ruleId)).toEqual(['media.press', 'media.press']);
+  });
+
+  it('신문고 is not 신문 (media)', () => {
+    expect(rulesOf(alerts('신문고에 민원 넣을게요'))).toEqual(['complaint.file_strong', 'external_authority.sinmungo']);
+  });
+});
+
 describe('per-call state', () => {
   it('catches a phrase split across two utterances of the same speaker', () => {
     const call = engine.openCall({ callId: 'c' });
@@ -230,6 +263,21 @@ describe('rule-set validation', () => {
     expect(err.code).toBe('invalid_rule_set');
     const paths = (err.details!.issues as { path: string }[]).map((i) => i.path);
     expect(paths).toEqual(expect.arrayContaining(['$.version', '$.rules[0].id', '$.rules[0].severity', '$.rules[0].terms']));
+  });
+
+  it('checks supersedes references', () => {
+    const issues = checkRuleSet({
+      version: 1,
+      rules: [
+        { id: 'a.one', category: 'a', severity: 1, terms: ['x'], supersedes: ['a.two', 'a.one'] },
+        { id: 'a.three', category: 'a', severity: 1, terms: ['y'], supersedes: 'a.one' },
+      ],
+    });
+    expect(issues).toEqual([
+      { path: '$.rules[0].supersedes[0]', message: "unknown rule 'a.two'" },
+      { path: '$.rules[0].supersedes[1]', message: 'a rule cannot supersede itself' },
+      { path: '$.rules[1].supersedes', message: 'must be a list of rule ids' },
+    ]);
   });
 
   it('reports unknown references, unknown fields, duplicates and cycles', () => {
