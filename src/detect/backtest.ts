@@ -117,10 +117,6 @@ function diffInto(d: DiffSummary, u: Utterance, mine: Hit[], theirs: Hit[], limi
   }
 }
 
-async function* asAsync(src: Iterable<BacktestItem> | AsyncIterable<BacktestItem>): AsyncIterable<BacktestItem> {
-  yield* src as AsyncIterable<BacktestItem>;
-}
-
 /** Replays `source` through both engines; only final utterances are replayed. */
 export async function backtest(input: BacktestInput): Promise<BacktestReport> {
   const started = performance.now();
@@ -153,7 +149,7 @@ export async function backtest(input: BacktestInput): Promise<BacktestReport> {
   };
   // Sync sources skip the per-item promise of `for await`.
   if (Symbol.iterator in input.source) for (const item of input.source as Iterable<BacktestItem>) step(item);
-  else for await (const item of asAsync(input.source)) step(item);
+  else for await (const item of input.source as AsyncIterable<BacktestItem>) step(item);
   live.detector?.close();
   cand.detector?.close();
   return {
