@@ -20,8 +20,18 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const EXTRA_RULES = Number(process.env.BENCH_RULES ?? 1000);
 const CALL_LENGTH = 20;
 
+/** Every term alias of the rule set, simple and composite (\`match\`) rules alike. */
 function allTerms(doc: RuleSetDoc): string[] {
-  return doc.rules.flatMap((r) => r.terms ?? []).map((t) => t.replace(/^\*|\*$/g, ''));
+  const out: string[] = [];
+  const walk = (e: unknown): void => {
+    if (typeof e === 'string') { out.push(e); return; }
+    if (Array.isArray(e)) { e.forEach(walk); return; }
+    if (e && typeof e === 'object') {
+      for (const [k, v] of Object.entries(e)) if (k !== 'cue' && k !== 'rule' && k !== 'repeatContact') walk(v);
+    }
+  };
+  for (const r of doc.rules) { walk(r.terms ?? []); walk(r.match ?? []); }
+  return out.map((t) => t.replace(/^\*|\*$/g, ''));
 }
 
 /**

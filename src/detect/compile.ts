@@ -98,6 +98,7 @@ export interface CompiledRuleSet {
   speakers: Set<Speaker>;
   /** True when some rule supersedes another (hits are then filtered per utterance). */
   hasSupersedes: boolean;
+  ruleById: Map<string, CompiledRule>;
   /** The pattern → use lists and the fuzzy aliases flattened into typed arrays for the hot path. */
   flat: FlatTables;
 }
@@ -402,6 +403,7 @@ export function compileDoc(input: unknown): CompiledRuleSet {
     dependents, negationWithin: doc.negation?.within ?? 14, maxTermLength,
     speakers: new Set(rules.flatMap((r) => r.speakers)),
     hasSupersedes: rules.some((r) => r.supersedes.length > 0),
+    ruleById: new Map(rules.map((r) => [r.id, r])),
     flat,
   };
 }

@@ -171,7 +171,7 @@ function ruleStamps(cs: CompiledRuleSet): { seen: Int32Array; token: number } {
  * (not negated, or B's hit is negated too).
  */
 function dropSuperseded(cs: CompiledRuleSet, hits: Hit[]): Hit[] {
-  const index = new Map(cs.rules.map((r) => [r.id, r]));
+  const index = cs.ruleById;
   return hits.filter((h) => !hits.some((g) => {
     if (g === h || g.start >= h.end || h.start >= g.end) return false;
     if (g.negated && !h.negated) return false;

@@ -209,16 +209,17 @@ function verifyCandidates(cs: CompiledRuleSet, res: ScanResult, sc: Scratch, cou
     if (sc.exactStamp[id] === token && sc.exactStart[id] === start) continue;
     const m = f.aliasLen[id];
     const k = f.maxEdits[id];
+    const from = Math.max(0, start - k);
+    const to = Math.min(jn, start + m + k);
+    // A near miss must start a word: checked first, it is cheaper than any distance work.
+    if (f.openStart[id] === 0 && !canStartNear(t, from, Math.min(to, start + k + 1))) continue;
     const base = f.symStart[id];
     const before = anchoredEdits(f.syms, base, off, -1, sym, 0, jn, pos, k);
     if (before > k) continue;
     if (anchoredEdits(f.syms, base + off + len, m - off - len, 1, sym, 0, jn, pos + len, k - before) > k - before) continue;
     sc.seenStamp[id] = token;
     sc.seenStart[id] = start;
-    const from = Math.max(0, start - k);
-    const to = Math.min(jn, start + m + k);
-    // Boundary pre-checks before the weighted alignment: a near miss must start a word and end one.
-    if (f.openStart[id] === 0 && !canStartNear(t, from, Math.min(to, start + k + 1))) continue;
+    // ... and end one.
     if (!canEndNear(t, Math.max(from, start + m - k - 1), to, f.openEnd[id] === 1)) continue;
     const a = cs.aliases[id];
     const al = alignWeighted(a.syms, sym, from, to, t.jFirst, t.jLast, a.fuzzy!.budget);
