@@ -46,6 +46,7 @@ async function main(): Promise<void> {
   const genMs = performance.now() - tGen;
   if (process.argv.includes('--db')) return dbMode(live, candidate, items, genMs);
 
+  const c1 = process.cpuUsage();
   const t1 = performance.now();
   let single = 0;
   let det = live.openCall({ callId: '' });
@@ -55,13 +56,17 @@ async function main(): Promise<void> {
     single += det.push(it.utterance).length;
   }
   const singleMs = performance.now() - t1;
+  const singleCpu = cpuSeconds(c1);
 
+  const c2 = process.cpuUsage();
   const report = await backtest({ live, candidate, source: items, sampleLimit: 5 });
+  const backtestCpu = cpuSeconds(c2);
   const ok = report.elapsedMs <= 10_000;
   console.log(`\nBacktest benchmark — ${TOTAL.toLocaleString()} utterances in ${report.calls.toLocaleString()} calls (in-memory source), two engines side by side`);
   console.log(`${'run'.padEnd(44)} ${'seconds'.padStart(8)} ${'utt/s'.padStart(10)}`);
   console.log(`${'baseline: live engine alone (one replay)'.padEnd(44)} ${(singleMs / 1000).toFixed(2).padStart(8)} ${Math.round(TOTAL / (singleMs / 1000)).toLocaleString().padStart(10)}`);
   console.log(`${'backtest(): live vs candidate + diff'.padEnd(44)} ${(report.elapsedMs / 1000).toFixed(2).padStart(8)} ${Math.round(TOTAL / (report.elapsedMs / 1000)).toLocaleString().padStart(10)}`);
+  console.log(`CPU seconds: single replay ${singleCpu.toFixed(2)}, backtest ${backtestCpu.toFixed(2)}`);
   console.log(`alerts: live ${report.live.hits}, candidate ${report.candidate.hits}, added ${report.added.count} (${JSON.stringify(report.added.byRule)}), removed ${report.removed.count}`);
   console.log(`target ≤ 10 s: ${ok ? 'MET' : 'NOT MET'}   (generating the stream took ${(genMs / 1000).toFixed(2)} s, not counted; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')})`);
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
@@ -69,10 +74,15 @@ async function main(): Promise<void> {
   writeFileSync(file, JSON.stringify({
     bench: 'backtest', at: new Date().toISOString(), node: process.version, cpu: os.cpus()[0]?.model, cores: os.cpus().length, loadAverage: os.loadavg(),
     source: 'in-memory array (not the database)', utterances: TOTAL, calls: report.calls, rules: { live: live.ruleCount, candidate: candidate.ruleCount },
-    baselineSingleReplaySeconds: singleMs / 1000, backtestSeconds: report.elapsedMs / 1000, liveAlerts: report.live.hits, candidateAlerts: report.candidate.hits,
+    baselineSingleReplaySeconds: singleMs / 1000, backtestSeconds: report.elapsedMs / 1000, singleReplayCpuSeconds: singleCpu, backtestCpuSeconds: backtestCpu, liveAlerts: report.live.hits, candidateAlerts: report.candidate.hits,
     added: report.added.count, removed: report.removed.count, singleReplayHits: single, targetSeconds: 10, met: ok,
   }, null, 2));
   console.log(`wrote ${file.pathname}`);
+}
+
+function cpuSeconds(from: NodeJS.CpuUsage): number {
+  const c = process.cpuUsage(from);
+  return (c.user + c.system) / 1e6;
 }
 
 const BASE_TIME = Date.parse('2026-11-01T09:00:00Z');
@@ -112,9 +122,11 @@ async function dbMode(live: RadarEngine, candidate: RadarEngine, items: Backtest
   for await (const row of calls.streamUtterances(db, range)) if (row.utterance.text.length >= 0) read++;
   const readMs = performance.now() - tRead;
 
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const report = await backtestStored(db, live, candidate, range);
   const backtestMs = performance.now() - t0;
+  const backtestCpu = cpuSeconds(c0);
   await db.close();
   const ok = backtestMs <= 10_000;
   console.log(`\nBacktest benchmark (database) — ${report.utterances.toLocaleString()} utterances in ${report.calls.toLocaleString()} calls, in-memory PGlite, backtestStored()`);
@@ -123,6 +135,7 @@ async function dbMode(live: RadarEngine, candidate: RadarEngine, items: Backtest
   row('bulk load (migrate + multi-row INSERT, not counted)', loadMs, items.length);
   row('read only: keyset-paged stream, no detection', readMs, read);
   row('backtestStored(): stream + live vs candidate', backtestMs, report.utterances);
+  console.log(`CPU seconds: backtestStored ${backtestCpu.toFixed(2)} (PGlite runs in this process, so it is included)`);
   console.log(`alerts: live ${report.live.hits}, candidate ${report.candidate.hits}, added ${report.added.count}, removed ${report.removed.count}`);
   console.log(`target ≤ 10 s: ${ok ? 'MET' : 'NOT MET'}   (load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')})`);
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
@@ -131,7 +144,7 @@ async function dbMode(live: RadarEngine, candidate: RadarEngine, items: Backtest
     bench: 'backtest-db', at: new Date().toISOString(), node: process.version, cpu: os.cpus()[0]?.model, cores: os.cpus().length, loadAverage: os.loadavg(),
     source: 'in-memory PGlite (memory://), migrations applied, calls + utterances bulk-loaded with multi-row INSERT (unnest) in batches of 10,000',
     utterances: report.utterances, calls: report.calls, rules: { live: live.ruleCount, candidate: candidate.ruleCount },
-    generateSeconds: genMs / 1000, loadSeconds: loadMs / 1000, readOnlySeconds: readMs / 1000, backtestSeconds: backtestMs / 1000,
+    generateSeconds: genMs / 1000, loadSeconds: loadMs / 1000, readOnlySeconds: readMs / 1000, backtestSeconds: backtestMs / 1000, backtestCpuSeconds: backtestCpu,
     liveAlerts: report.live.hits, candidateAlerts: report.candidate.hits, added: report.added.count, removed: report.removed.count,
     targetSeconds: 10, met: ok,
   }, null, 2));
