@@ -1,6 +1,6 @@
 import type { Severity, Speaker } from '../core/types.js';
 import { buildAutomaton, type Automaton } from './automaton.js';
-import { budgetFor, closeVariants, maxEditsFor, MAX_FUZZY_SYMBOLS, myersMasks, pieces } from './fuzzy.js';
+import { budgetFor, closeVariants, maxEditsFor, MAX_FUZZY_SYMBOLS, pieces } from './fuzzy.js';
 import { CLOSE_COST } from './jamo.js';
 import { ALPHABET_SIZE, syllableCount, toSymbols } from './jamo.js';
 import { normalizeTerm } from './normalize.js';
@@ -17,7 +17,6 @@ export interface FuzzySpec {
   mode: 'variants' | 'pieces';
   maxEdits: number;
   budget: number;
-  peq: Int32Array;
 }
 
 export interface Alias {
@@ -163,7 +162,7 @@ function addAlias(b: Builder, raw: string, kind: AliasKind, fuzzy: boolean): num
   b.aliases.push({
     id, kind, term: p.text, norm, syms, openStart, openEnd, strictEnd,
     fuzzy: edits > 0
-      ? { mode: syllables <= 2 ? 'variants' : 'pieces', maxEdits: edits, budget: budgetFor(edits, syllables), peq: myersMasks(syms) }
+      ? { mode: syllables <= 2 ? 'variants' : 'pieces', maxEdits: edits, budget: budgetFor(edits, syllables) }
       : null,
   });
   b.byKey.set(key, id);
