@@ -312,7 +312,7 @@ export function invalid(issues: RuleSetIssue[]): RadarError {
 /** Parses YAML or JSON text into an (unvalidated) document. */
 export function parseRuleSetText(text: string, format: 'yaml' | 'json' = 'yaml'): unknown {
   try {
-    return format === 'json' ? JSON.parse(text) : parseYaml(text, { uniqueKeys: true });
+    return format === 'json' ? JSON.parse(text) : parseYaml(text, { uniqueKeys: true, logLevel: 'error' });
   } catch (err) {
     const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw invalid([{ path: '$', message: `not valid ${format.toUpperCase()}: ${message}` }]);
