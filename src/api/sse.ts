@@ -25,14 +25,21 @@ export interface SseOptions {
   metrics?: RadarMetrics;
 }
 
-export function parseLastEventId(header: unknown, query: unknown): number | null {
-  const raw = typeof header === 'string' && header !== '' ? header : typeof query === 'string' ? query : null;
-  if (raw === null) return null;
-  const n = Number(raw);
-  return Number.isSafeInteger(n) && n >= 0 ? n : null;
+/** One open Server-Sent Events response. */
+export interface SseChannel {
+  send(type: string, payload: unknown, id?: number | null): void;
+  readonly closed: boolean;
+  close(): void;
+  /** Runs when the client goes away or the channel is closed. */
+  onClose(fn: () => void): void;
 }
 
-export async function streamEvents(reply: FastifyReply, opts: SseOptions): Promise<void> {
+/**
+ * Takes over the response and opens an event stream: headers, reconnect delay,
+ * heartbeats, and the slow-client rule (over 1 MiB unsent → closed; the client
+ * reconnects and catches up, so memory never grows with a slow reader).
+ */
+export function openSseChannel(reply: FastifyReply, metrics?: RadarMetrics): SseChannel {
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, {
@@ -42,33 +49,52 @@ export async function streamEvents(reply: FastifyReply, opts: SseOptions): Promi
     'x-accel-buffering': 'no',
   });
   res.write('retry: 2000\n\n');
-
   let closed = false;
+  const closers: (() => void)[] = [];
+  const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+  metrics?.sseClients.inc();
+  const channel: SseChannel = {
+    send(type, payload, id = null) {
+      if (closed) return;
+      res.write(`${id !== null ? `id: ${id}\n` : ''}event: ${type}\ndata: ${JSON.stringify(payload)}\n\n`);
+      if (res.writableLength > MAX_BUFFERED_BYTES) channel.close();
+    },
+    get closed() {
+      return closed;
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(heartbeat);
+      metrics?.sseClients.dec();
+      for (const fn of closers) fn();
+      res.end();
+    },
+    onClose: (fn) => closers.push(fn),
+  };
+  res.on('close', () => channel.close());
+  return channel;
+}
+
+export function parseLastEventId(header: unknown, query: unknown): number | null {
+  const raw = typeof header === 'string' && header !== '' ? header : typeof query === 'string' ? query : null;
+  if (raw === null) return null;
+  const n = Number(raw);
+  return Number.isSafeInteger(n) && n >= 0 ? n : null;
+}
+
+export async function streamEvents(reply: FastifyReply, opts: SseOptions): Promise<void> {
+  const channel = openSseChannel(reply, opts.metrics);
   let pending: LiveEvent[] | null = [];
   const replayed = new Set<number>();
 
-  const send = (e: LiveEvent) => {
-    if (closed) return;
-    const id = e.seq !== null ? `id: ${e.seq}\n` : '';
-    res.write(`${id}event: ${e.type}\ndata: ${JSON.stringify(e.payload)}\n\n`);
-    if (res.writableLength > MAX_BUFFERED_BYTES) close();
-  };
+  const send = (e: LiveEvent) => channel.send(e.type, e.payload, e.seq);
   const unsubscribe = opts.bus.subscribe((e) => {
     if (!opts.accept(e)) return;
     if (pending) pending.push(e);
     else if (e.seq === null || !replayed.has(e.seq)) send(e);
   });
-  const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
-  function close() {
-    if (closed) return;
-    closed = true;
-    clearInterval(heartbeat);
-    unsubscribe();
-    res.end();
-  }
-  res.on('close', close);
-  opts.metrics?.sseClients.inc();
-  res.once('close', () => opts.metrics?.sseClients.dec());
+  channel.onClose(unsubscribe);
 
   try {
     if (opts.lastEventId !== null) {
@@ -81,12 +107,12 @@ export async function streamEvents(reply: FastifyReply, opts: SseOptions): Promi
             send({ seq: ev.seq, type: ev.type, callId: null, payload: ev.payload });
           }
         }
-        if (page.length < REPLAY_PAGE || closed) break;
+        if (page.length < REPLAY_PAGE || channel.closed) break;
         after = page[page.length - 1].seq;
       }
     }
   } catch {
-    close();
+    channel.close();
     return;
   }
   const queued = pending;

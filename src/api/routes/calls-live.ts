@@ -7,6 +7,7 @@ import { riskTimeline } from '../../vom/risk-timeline.js';
 import { requirePermission } from '../auth/plugin.js';
 import type { RadarContext } from '../context.js';
 import { idString } from '../schemas.js';
+import { openSseChannel } from '../sse.js';
 
 // One call, live, as Server-Sent Events: first a `snapshot` (transcript, hits,
 // alerts, risk over time), then utterances, partials, alerts and `risk` changes
@@ -15,8 +16,6 @@ import { idString } from '../schemas.js';
 // reconnects gets a fresh snapshot (transient partials are not replayable).
 
 const CALL_EVENTS = new Set(['utterance', 'utterance.partial', 'alert.created', 'alert.updated', 'call.escalated', 'call.started', 'call.ended']);
-const HEARTBEAT_MS = 15_000;
-const MAX_BUFFERED_BYTES = 1 << 20;
 
 export async function callLiveRoutes(app: FastifyInstance, ctx: RadarContext) {
   const { db, bus } = ctx;
@@ -34,20 +33,11 @@ export async function callLiveRoutes(app: FastifyInstance, ctx: RadarContext) {
     const p = req.principal!;
     if (!p.permissions.has('calls:read') && call.agentId !== p.username) throw new RadarError(403, 'forbidden', 'You may only see your own calls');
 
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    res.write('retry: 2000\n\n');
-
-    let closed = false;
+    const channel = openSseChannel(reply, ctx.metrics);
     let pending: LiveEvent[] | null = [];
     let lastMs = 0;
     let lastScore = call.riskScore;
-    const write = (type: string, data: unknown) => {
-      if (closed) return;
-      res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
-      if (res.writableLength > MAX_BUFFERED_BYTES) close();
-    };
+    const write = (type: string, data: unknown) => channel.send(type, data);
     const forward = (e: LiveEvent) => {
       const payload = e.payload as { utterance?: { startMs: number }; call?: { riskScore?: number } };
       if (payload.utterance) lastMs = Math.max(lastMs, payload.utterance.startMs);
@@ -63,15 +53,7 @@ export async function callLiveRoutes(app: FastifyInstance, ctx: RadarContext) {
       if (pending) pending.push(e);
       else forward(e);
     });
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
-    function close() {
-      if (closed) return;
-      closed = true;
-      clearInterval(heartbeat);
-      unsubscribe();
-      res.end();
-    }
-    res.on('close', close);
+    channel.onClose(unsubscribe);
 
     try {
       const [fresh, utterances, hits, alerts] = await Promise.all([
@@ -82,7 +64,7 @@ export async function callLiveRoutes(app: FastifyInstance, ctx: RadarContext) {
       lastScore = fresh?.riskScore ?? call.riskScore;
       write('snapshot', { call: fresh ?? call, utterances, hits, alerts, risk: riskTimeline(hits, excluded) });
     } catch {
-      close();
+      channel.close();
       return;
     }
     const queued = pending;
