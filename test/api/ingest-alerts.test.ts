@@ -1,40 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/api/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../helpers/databases.js';
-import { ADMIN_TOKEN, adminHeaders, api, startTestServer } from '../helpers/server.js';
+import { ADMIN_TOKEN, adminHeaders, api, useTestServer } from '../helpers/server.js';
 import { openSse } from '../helpers/sse.js';
 
 const THREAT = '이거 해결 안 되면 금융감독원에 민원 넣을 겁니다.';
 const AGENT_EXPLAINS = '금융감독원 민원 절차를 안내해 드리겠습니다';
 
 describe.each(testDatabases)('transcript ingest → alerts ($name)', (tdb) => {
-  let server: RunningServer;
-  let drop: () => Promise<void>;
-
-  beforeAll(async () => {
-    const opened = await tdb.open();
-    drop = opened.drop;
-    server = await startTestServer(opened.db);
-  });
-  afterAll(async () => {
-    await server?.close();
-    await drop?.();
-  });
+  const fx = useTestServer(tdb);
 
   async function newCall(extra: Record<string, unknown> = {}) {
-    const res = await api(server, 'POST', '/api/calls', { customerId: 'CUST-1', agentId: 'agent01', ...extra });
+    const res = await api(fx.server, 'POST', '/api/calls', { customerId: 'CUST-1', agentId: 'agent01', ...extra });
     expect(res.status).toBe(201);
     return res.body.id as string;
   }
 
   it('raises an alert on SSE and in the list for a customer threat, not for the agent', async () => {
-    const sse = await openSse(`${server.url}/api/alerts/stream`, { authorization: `Bearer ${ADMIN_TOKEN}` });
+    const sse = await openSse(`${fx.server.url}/api/alerts/stream`, { authorization: `Bearer ${ADMIN_TOKEN}` });
     expect(sse.status).toBe(200);
     const callId = await newCall();
 
-    const agent = await api(server, 'POST', `/api/calls/${callId}/utterances`, { id: 'u1', speaker: 'agent', startMs: 0, endMs: 2500, text: AGENT_EXPLAINS, final: true });
+    const agent = await api(fx.server, 'POST', `/api/calls/${callId}/utterances`, { id: 'u1', speaker: 'agent', startMs: 0, endMs: 2500, text: AGENT_EXPLAINS, final: true });
     expect(agent.status).toBe(202);
-    const customer = await api(server, 'POST', `/api/calls/${callId}/utterances`, { id: 'u2', speaker: 'customer', startMs: 3000, endMs: 6200, text: THREAT, final: true });
+    const customer = await api(fx.server, 'POST', `/api/calls/${callId}/utterances`, { id: 'u2', speaker: 'customer', startMs: 3000, endMs: 6200, text: THREAT, final: true });
     expect(customer.status).toBe(202);
     expect(customer.body).toEqual({ accepted: true });
 
@@ -45,7 +33,7 @@ describe.each(testDatabases)('transcript ingest → alerts ($name)', (tdb) => {
     expect(ev.data.call.riskScore).toBeGreaterThan(0);
     sse.close();
 
-    const list = await api(server, 'GET', `/api/alerts?callId=${callId}`);
+    const list = await api(fx.server, 'GET', `/api/alerts?callId=${callId}`);
     expect(list.status).toBe(200);
     expect(list.body.items.length).toBeGreaterThanOrEqual(1);
     expect(list.body.items.every((a: any) => a.utteranceId === 'u2')).toBe(true);
@@ -53,7 +41,7 @@ describe.each(testDatabases)('transcript ingest → alerts ($name)', (tdb) => {
     expect(fss.match).toBe('금융감독원');
     expect(fss.context.map((c: any) => c.utteranceId)).toEqual(['u1', 'u2']);
 
-    const call = await api(server, 'GET', `/api/calls/${callId}`);
+    const call = await api(fx.server, 'GET', `/api/calls/${callId}`);
     expect(call.body.utterances.map((u: any) => u.id)).toEqual(['u1', 'u2']);
     expect(call.body.hits.every((h: any) => h.speaker === 'customer')).toBe(true);
     expect(call.body.call.riskScore).toBeGreaterThan(0);
@@ -62,11 +50,11 @@ describe.each(testDatabases)('transcript ingest → alerts ($name)', (tdb) => {
   it('treats a re-posted utterance id as a no-op', async () => {
     const callId = await newCall();
     const body = { id: 'dup-1', speaker: 'customer', startMs: 0, endMs: 1000, text: THREAT, final: true };
-    expect((await api(server, 'POST', `/api/calls/${callId}/utterances`, body)).body).toEqual({ accepted: true });
-    const again = await api(server, 'POST', `/api/calls/${callId}/utterances`, { ...body, text: '다른 내용' });
+    expect((await api(fx.server, 'POST', `/api/calls/${callId}/utterances`, body)).body).toEqual({ accepted: true });
+    const again = await api(fx.server, 'POST', `/api/calls/${callId}/utterances`, { ...body, text: '다른 내용' });
     expect(again.status).toBe(202);
     expect(again.body).toEqual({ accepted: false });
-    const call = await api(server, 'GET', `/api/calls/${callId}`);
+    const call = await api(fx.server, 'GET', `/api/calls/${callId}`);
     expect(call.body.utterances).toHaveLength(1);
     expect(call.body.utterances[0].text).toBe(THREAT);
     expect(call.body.alerts.length).toBeGreaterThanOrEqual(1);
@@ -75,20 +63,20 @@ describe.each(testDatabases)('transcript ingest → alerts ($name)', (tdb) => {
   });
 
   it('re-posting a call id answers 200 with created=false and keeps the first', async () => {
-    const first = await api(server, 'POST', '/api/calls', { id: 'call-fixed-1', customerId: 'A' });
+    const first = await api(fx.server, 'POST', '/api/calls', { id: 'call-fixed-1', customerId: 'A' });
     expect(first.status).toBe(201);
-    const second = await api(server, 'POST', '/api/calls', { id: 'call-fixed-1', customerId: 'B' });
+    const second = await api(fx.server, 'POST', '/api/calls', { id: 'call-fixed-1', customerId: 'B' });
     expect(second.status).toBe(200);
     expect(second.body).toEqual({ id: 'call-fixed-1', created: false });
-    expect((await api(server, 'GET', '/api/calls/call-fixed-1')).body.call.customerId).toBe('A');
+    expect((await api(fx.server, 'GET', '/api/calls/call-fixed-1')).body.call.customerId).toBe('A');
   });
 
   it('folds repeated hits of a rule into one alert and counts them', async () => {
     const callId = await newCall();
     for (const [i, t] of ['금감원에 신고할 거예요', '진짜 금융감독원에 넣습니다'].entries()) {
-      await api(server, 'POST', `/api/calls/${callId}/utterances`, { id: `f${i}`, speaker: 'customer', startMs: i * 5000, endMs: i * 5000 + 2000, text: t, final: true });
+      await api(fx.server, 'POST', `/api/calls/${callId}/utterances`, { id: `f${i}`, speaker: 'customer', startMs: i * 5000, endMs: i * 5000 + 2000, text: t, final: true });
     }
-    const call = await api(server, 'GET', `/api/calls/${callId}`);
+    const call = await api(fx.server, 'GET', `/api/calls/${callId}`);
     const fss = call.body.alerts.filter((a: any) => a.ruleId === 'external_authority.fss');
     expect(fss).toHaveLength(1);
     expect(fss[0].hitCount).toBe(2);
@@ -96,21 +84,21 @@ describe.each(testDatabases)('transcript ingest → alerts ($name)', (tdb) => {
 
   it('a partial gives no stored utterance and no alert; its final does', async () => {
     const callId = await newCall();
-    const partial = await api(server, 'POST', `/api/calls/${callId}/utterances`, { id: 'p1', speaker: 'customer', startMs: 0, endMs: 800, text: '금융감독원에', final: false });
+    const partial = await api(fx.server, 'POST', `/api/calls/${callId}/utterances`, { id: 'p1', speaker: 'customer', startMs: 0, endMs: 800, text: '금융감독원에', final: false });
     expect(partial.status).toBe(202);
-    let call = await api(server, 'GET', `/api/calls/${callId}`);
+    let call = await api(fx.server, 'GET', `/api/calls/${callId}`);
     expect(call.body.utterances).toHaveLength(0);
     expect(call.body.alerts).toHaveLength(0);
-    await api(server, 'POST', `/api/calls/${callId}/utterances`, { id: 'p1', speaker: 'customer', startMs: 0, endMs: 2000, text: THREAT, final: true });
-    call = await api(server, 'GET', `/api/calls/${callId}`);
+    await api(fx.server, 'POST', `/api/calls/${callId}/utterances`, { id: 'p1', speaker: 'customer', startMs: 0, endMs: 2000, text: THREAT, final: true });
+    call = await api(fx.server, 'GET', `/api/calls/${callId}`);
     expect(call.body.utterances).toHaveLength(1);
     expect(call.body.alerts.map((a: any) => a.category)).toContain('external_authority');
   });
 
   it('redacts personal data before storing', async () => {
     const callId = await newCall();
-    await api(server, 'POST', `/api/calls/${callId}/utterances`, { id: 'pii', speaker: 'customer', startMs: 0, endMs: 1000, text: '제 번호는 010-1234-5678 입니다', final: true });
-    const call = await api(server, 'GET', `/api/calls/${callId}`);
+    await api(fx.server, 'POST', `/api/calls/${callId}/utterances`, { id: 'pii', speaker: 'customer', startMs: 0, endMs: 1000, text: '제 번호는 010-1234-5678 입니다', final: true });
+    const call = await api(fx.server, 'GET', `/api/calls/${callId}`);
     expect(call.body.utterances[0].text).not.toContain('1234-5678');
   });
 
@@ -122,7 +110,7 @@ describe.each(testDatabases)('transcript ingest → alerts ($name)', (tdb) => {
     const good = { id: 'ok', speaker: 'customer', startMs: 0, endMs: 1000, text: THREAT, final: true };
 
     async function expectNothingStored() {
-      const call = await api(server, 'GET', `/api/calls/${callId}`);
+      const call = await api(fx.server, 'GET', `/api/calls/${callId}`);
       expect(call.body.utterances).toHaveLength(0);
       expect(call.body.alerts).toHaveLength(0);
     }
@@ -139,7 +127,7 @@ describe.each(testDatabases)('transcript ingest → alerts ($name)', (tdb) => {
       ['bad id', { ...good, id: '../etc' }, 400, 'invalid_request'],
       ['lone surrogate', { ...good, text: 'abc\ud800def' }, 400, 'invalid_text'],
     ])('%s', async (_name, body, status, code) => {
-      const res = await api(server, 'POST', `/api/calls/${callId}/utterances`, body);
+      const res = await api(fx.server, 'POST', `/api/calls/${callId}/utterances`, body);
       expect(res.status).toBe(status);
       expect(res.body.error.code).toBe(code);
       expect(typeof res.body.error.message).toBe('string');
@@ -148,28 +136,28 @@ describe.each(testDatabases)('transcript ingest → alerts ($name)', (tdb) => {
 
     it('invalid UTF-8', async () => {
       const bytes = Buffer.concat([Buffer.from('{"id":"x","speaker":"customer","startMs":0,"endMs":1,"final":true,"text":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
-      const res = await api(server, 'POST', `/api/calls/${callId}/utterances`, new Uint8Array(bytes));
+      const res = await api(fx.server, 'POST', `/api/calls/${callId}/utterances`, new Uint8Array(bytes));
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('invalid_utf8');
       await expectNothingStored();
     });
 
     it('body over the limit', async () => {
-      const res = await api(server, 'POST', `/api/calls/${callId}/utterances`, { ...good, text: 'a'.repeat(300 * 1024) });
+      const res = await api(fx.server, 'POST', `/api/calls/${callId}/utterances`, { ...good, text: 'a'.repeat(300 * 1024) });
       expect(res.status).toBe(413);
       expect(res.body.error.code).toBe('body_too_large');
       await expectNothingStored();
     });
 
     it('unknown call', async () => {
-      const res = await api(server, 'POST', '/api/calls/no-such-call/utterances', good);
+      const res = await api(fx.server, 'POST', '/api/calls/no-such-call/utterances', good);
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('call_not_found');
-      expect((await api(server, 'GET', '/api/calls/no-such-call')).status).toBe(404);
+      expect((await api(fx.server, 'GET', '/api/calls/no-such-call')).status).toBe(404);
     });
 
     it('wrong content type', async () => {
-      const res = await api(server, 'POST', `/api/calls/${callId}/utterances`, 'hello', { ...adminHeaders, 'content-type': 'text/plain' });
+      const res = await api(fx.server, 'POST', `/api/calls/${callId}/utterances`, 'hello', { ...adminHeaders, 'content-type': 'text/plain' });
       expect(res.status).toBe(415);
       expect(res.body.error.code).toBe('unsupported_media_type');
       await expectNothingStored();

@@ -1,27 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/api/server.js';
+import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../helpers/databases.js';
-import { api, startTestServer } from '../helpers/server.js';
+import { api, useTestServer } from '../helpers/server.js';
 
 describe('Prometheus metrics', () => {
-  let server: RunningServer;
-  let drop: () => Promise<void>;
-  beforeAll(async () => {
-    const opened = await testDatabases[0].open();
-    drop = opened.drop;
-    server = await startTestServer(opened.db);
-  });
-  afterAll(async () => {
-    await server?.close();
-    await drop?.();
-  });
+  const fx = useTestServer(testDatabases[0]);
 
   it('counts utterances, alerts and detection time, behind auth', async () => {
-    expect((await api(server, 'GET', '/metrics', undefined, {})).status).toBe(401);
-    const { body: { id } } = await api(server, 'POST', '/api/calls', {});
-    await api(server, 'POST', `/api/calls/${id}/utterances`, { id: 'm1', speaker: 'customer', startMs: 0, endMs: 1, text: '금감원에 민원 넣을게요', final: true });
-    await api(server, 'POST', `/api/calls/${id}/utterances`, { id: 'm1', speaker: 'customer', startMs: 0, endMs: 1, text: '금감원에 민원 넣을게요', final: true });
-    const res = await api(server, 'GET', '/metrics');
+    expect((await api(fx.server, 'GET', '/metrics', undefined, {})).status).toBe(401);
+    const { body: { id } } = await api(fx.server, 'POST', '/api/calls', {});
+    await api(fx.server, 'POST', `/api/calls/${id}/utterances`, { id: 'm1', speaker: 'customer', startMs: 0, endMs: 1, text: '금감원에 민원 넣을게요', final: true });
+    await api(fx.server, 'POST', `/api/calls/${id}/utterances`, { id: 'm1', speaker: 'customer', startMs: 0, endMs: 1, text: '금감원에 민원 넣을게요', final: true });
+    const res = await api(fx.server, 'GET', '/metrics');
     expect(res.status).toBe(200);
     const text = res.body as string;
     expect(text).toMatch(/radar_utterances_total\{final="true",outcome="stored"\} 1/);

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { RunningServer } from '../../src/api/server.js';
 import { testDatabases } from '../helpers/databases.js';
-import { ADMIN_TOKEN, api, startTestServer } from '../helpers/server.js';
+import { ADMIN_TOKEN, api, useTestServer } from '../helpers/server.js';
 
 function connect(url: string, headers: Record<string, string>): Promise<{ ws: WebSocket; next(): Promise<any>; closed: Promise<number> }> {
   return new Promise((resolve, reject) => {
@@ -23,18 +22,8 @@ function connect(url: string, headers: Record<string, string>): Promise<{ ws: We
 }
 
 describe.each(testDatabases)('transcript ingest over WebSocket ($name)', (tdb) => {
-  let server: RunningServer;
-  let drop: () => Promise<void>;
-  beforeAll(async () => {
-    const opened = await tdb.open();
-    drop = opened.drop;
-    server = await startTestServer(opened.db);
-  });
-  afterAll(async () => {
-    await server?.close();
-    await drop?.();
-  });
-  const wsUrl = () => server.url.replace('http', 'ws') + '/api/ingest';
+  const fx = useTestServer(tdb);
+  const wsUrl = () => fx.server.url.replace('http', 'ws') + '/api/ingest';
 
   it('refuses the upgrade without a token', async () => {
     await expect(connect(wsUrl(), {})).rejects.toThrow('HTTP 401');
@@ -61,7 +50,7 @@ describe.each(testDatabases)('transcript ingest over WebSocket ($name)', (tdb) =
     expect(await c.next()).toEqual({ type: 'ack', ref: 6 });
     c.ws.close();
 
-    const call = (await api(server, 'GET', '/api/calls/ws-call-1')).body;
+    const call = (await api(fx.server, 'GET', '/api/calls/ws-call-1')).body;
     expect(call.call.source).toBe('ws');
     expect(call.call.endedAt).not.toBeNull();
     expect(call.utterances.map((u: any) => u.id)).toEqual(['w1']);

@@ -1,3 +1,5 @@
+import { afterAll, beforeAll } from 'vitest';
+import type { TestDatabase } from './databases.js';
 import { pino } from 'pino';
 import { loadConfig, type RadarConfig } from '../../src/core/config.js';
 import { startServer, type RunningServer } from '../../src/api/server.js';
@@ -37,4 +39,26 @@ export async function api(
     /* not JSON */
   }
   return { status: res.status, body: parsed, headers: res.headers };
+}
+
+/**
+ * Boots a real server on a fresh database of `tdb` for the enclosing describe
+ * block and shuts both down after it.
+ */
+export function useTestServer(tdb: TestDatabase, overrides: Record<string, string> = {}): { readonly server: RunningServer } {
+  const state: { server?: RunningServer; drop?: () => Promise<void> } = {};
+  beforeAll(async () => {
+    const opened = await tdb.open();
+    state.drop = opened.drop;
+    state.server = await startTestServer(opened.db, overrides);
+  });
+  afterAll(async () => {
+    await state.server?.close();
+    await state.drop?.();
+  });
+  return {
+    get server() {
+      return state.server!;
+    },
+  };
 }
