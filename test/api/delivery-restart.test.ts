@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
 import { startServer } from '../../src/api/server.js';
 import { createDeliveryWorker } from '../../src/delivery/index.js';
-import { createServerDatabase } from '../helpers/databases.js';
+import { storageVariants } from '../helpers/databases.js';
 import { api, testConfig } from '../helpers/server.js';
 import { fastDelivery, startHttpReceiver, waitUntil } from '../delivery/receivers.js';
 
@@ -18,26 +15,8 @@ vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 const THREAT = '이거 해결 안 되면 금융감독원에 민원 넣을 겁니다.';
 
-const variants: { name: string; setup(): Promise<{ env: Record<string, string>; cleanup(): Promise<void> }> }[] = [
-  {
-    name: 'pglite folder',
-    async setup() {
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'radar-delivery-restart-'));
-      return { env: { RADAR_DATA_DIR: dir }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
-    },
-  },
-  ...(process.env.DATABASE_URL
-    ? [{
-        name: 'postgres server',
-        async setup() {
-          const created = await createServerDatabase(process.env.DATABASE_URL!);
-          return { env: { DATABASE_URL: created.url }, cleanup: created.drop };
-        },
-      }]
-    : []),
-];
 
-describe.each(variants)('delivery survives restarts ($name)', (variant) => {
+describe.each(storageVariants)('delivery survives restarts ($name)', (variant) => {
   const cleanups: (() => Promise<void>)[] = [];
   afterAll(async () => {
     for (const c of cleanups.reverse()) await c();

@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { startServer } from '../../src/api/server.js';
-import { createServerDatabase } from '../helpers/databases.js';
+import { storageVariants } from '../helpers/databases.js';
 import { api, testConfig } from '../helpers/server.js';
 
 // Restart with the configuration a user has (a PGlite folder, or DATABASE_URL):
@@ -12,26 +9,8 @@ import { api, testConfig } from '../helpers/server.js';
 
 const THREAT = '이거 해결 안 되면 금융감독원에 민원 넣을 겁니다.';
 
-const variants: { name: string; setup(): Promise<{ env: Record<string, string>; cleanup(): Promise<void> }> }[] = [
-  {
-    name: 'pglite folder',
-    async setup() {
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'radar-restart-'));
-      return { env: { RADAR_DATA_DIR: dir }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
-    },
-  },
-  ...(process.env.DATABASE_URL
-    ? [{
-        name: 'postgres server',
-        async setup() {
-          const created = await createServerDatabase(process.env.DATABASE_URL!);
-          return { env: { DATABASE_URL: created.url }, cleanup: created.drop };
-        },
-      }]
-    : []),
-];
 
-describe.each(variants)('restart keeps everything ($name)', (variant) => {
+describe.each(storageVariants)('restart keeps everything ($name)', (variant) => {
   const cleanups: (() => Promise<void>)[] = [];
   afterAll(async () => {
     for (const c of cleanups.reverse()) await c();

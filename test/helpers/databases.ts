@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openDb, type Db } from '../../src/store/db.js';
@@ -58,3 +61,32 @@ async function freshServerDatabase(url: string) {
     },
   };
 }
+
+/**
+ * Storage as a user configures it, for tests that start servers themselves
+ * (restarts, crashes): a PGlite folder always, a fresh PostgreSQL database when
+ * DATABASE_URL is set. `env` is what the server's environment needs.
+ */
+export interface StorageVariant {
+  name: 'pglite folder' | 'postgres server';
+  setup(): Promise<{ env: Record<string, string>; cleanup(): Promise<void> }>;
+}
+
+export const storageVariants: StorageVariant[] = [
+  {
+    name: 'pglite folder',
+    async setup() {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'radar-storage-'));
+      return { env: { RADAR_DATA_DIR: dir, DATABASE_URL: '' }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+    },
+  },
+  ...(serverUrl
+    ? [{
+        name: 'postgres server' as const,
+        async setup() {
+          const created = await createServerDatabase(serverUrl);
+          return { env: { DATABASE_URL: created.url }, cleanup: created.drop };
+        },
+      }]
+    : []),
+];

@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createServerDatabase } from '../helpers/databases.js';
+import { storageVariants } from '../helpers/databases.js';
 import { call, flakyReceiver, resumingSse, ServerProcess, sleep, untilAcknowledged } from './helpers.js';
 
 // Crash safety: while calls post utterances (with stable ids) and an SSE client
@@ -26,33 +23,15 @@ const LINES = [
   '할부 개월 수를 바꿀 수 있나요?',
 ];
 
-const variants = [
-  {
-    name: 'pglite folder',
-    async storage() {
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'radar-crash-'));
-      return { env: { RADAR_DATA_DIR: dir, DATABASE_URL: '' }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
-    },
-  },
-  ...(process.env.DATABASE_URL
-    ? [{
-        name: 'postgres server',
-        async storage() {
-          const db = await createServerDatabase(process.env.DATABASE_URL!);
-          return { env: { DATABASE_URL: db.url }, cleanup: db.drop };
-        },
-      }]
-    : []),
-];
 
-describe.each(variants)('SIGKILL during load loses nothing ($name)', (variant) => {
+describe.each(storageVariants)('SIGKILL during load loses nothing ($name)', (variant) => {
   const cleanups: (() => Promise<void>)[] = [];
   afterAll(async () => {
     for (const c of cleanups.reverse()) await c().catch(() => {});
   });
 
   it('stores every acknowledged utterance once and delivers every alert at least once', { timeout: 400_000 }, async () => {
-    const { env, cleanup } = await variant.storage();
+    const { env, cleanup } = await variant.setup();
     cleanups.push(cleanup);
     const receiver = await flakyReceiver(0.2);
     cleanups.push(receiver.close);
