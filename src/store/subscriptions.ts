@@ -4,18 +4,7 @@ import type { Queryable, Row } from './db.js';
 // Delivery subscriptions. The webhook secret is read only by the sender
 // (`secretsFor`); everything returned to the API leaves it out.
 
-export interface NewSubscription {
-  id: string;
-  name: string;
-  kind: SubscriptionKind;
-  target: string;
-  eventTypes: string[];
-  minSeverity: number | null;
-  categories: string[];
-  secret: string | null;
-  enabled: boolean;
-  createdBy: string | null;
-}
+export type NewSubscription = Omit<Subscription, 'hasSecret' | 'createdAt' | 'updatedAt'> & { secret: string | null };
 
 export type SubscriptionChanges = Partial<Pick<Subscription, 'name' | 'target' | 'eventTypes' | 'minSeverity' | 'categories' | 'enabled'>>;
 

@@ -71,16 +71,8 @@ export const caseListQuery = {
 
 export type CaseListQuery = Omit<casesRepo.CaseFilter, 'limit'> & { limit?: number };
 
-interface CaseBody {
-  title: string;
-  description?: string;
-  category?: string | null;
-  severity: Severity;
-  customerId?: string | null;
-  assigneeId?: string | null;
-  dueAt?: string;
-  callIds?: string[];
-}
+/** The create-case body is the domain's input as is. */
+type CaseBody = vom.CaseInput;
 
 // Attachments travel as base64 in JSON: one body format for the whole API, and
 // a size check before anything is decoded. The route's body limit allows the
