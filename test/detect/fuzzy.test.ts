@@ -5,8 +5,12 @@ import { toSymbols } from '../../src/detect/jamo.js';
 import { normalize } from '../../src/detect/normalize.js';
 
 /** Plain DP: min unit edit distance of pattern to any substring of text. */
-function dpMin(p: Uint8Array, t: Uint8Array): number {
-  let prev = new Array(t.length + 1).fill(0);
+/**
+ * Reference edit distance by the textbook dynamic programme: the best match of
+ * `p` ending anywhere in `t`, starting anywhere (free start) or at t[0] (anchored).
+ */
+function dpEdit(p: Uint8Array, t: Uint8Array, anchored: boolean): number {
+  let prev = Array.from({ length: t.length + 1 }, (_, j) => (anchored ? j : 0));
   for (let i = 1; i <= p.length; i++) {
     const cur = [i];
     for (let j = 1; j <= t.length; j++) {
@@ -16,6 +20,8 @@ function dpMin(p: Uint8Array, t: Uint8Array): number {
   }
   return Math.min(...prev);
 }
+const dpMin = (p: Uint8Array, t: Uint8Array) => dpEdit(p, t, false);
+const dpAnchored = (p: Uint8Array, t: Uint8Array) => dpEdit(p, t, true);
 
 describe('fuzzy matching', () => {
   it('Myers agrees with the dynamic programme', () => {
@@ -63,18 +69,6 @@ describe('fuzzy matching', () => {
 });
 
 /** Plain DP: fewest edits turning p into a prefix of t (anchored at t's start, free end). */
-function dpAnchored(p: Uint8Array, t: Uint8Array): number {
-  let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= p.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= t.length; j++) {
-      cur[j] = Math.min(prev[j - 1] + (p[i - 1] === t[j - 1] ? 0 : 1), prev[j] + 1, cur[j - 1] + 1);
-    }
-    prev = cur;
-  }
-  return Math.min(...prev);
-}
-
 describe('anchored extension (pigeonhole verifier)', () => {
   it('agrees with the dynamic programme forwards and backwards, capped at k', () => {
     fc.assert(fc.property(
