@@ -63,7 +63,7 @@ export async function buildApp(ctx: RadarContext): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  registerAuthentication(app, { db: ctx.db, adminToken: ctx.config.adminToken });
+  registerAuthentication(app, { db: ctx.db, adminToken: ctx.config.adminToken, tokens: ctx.tokens });
   // Defence in depth: any route not marked public needs a signed-in principal,
   // even if its own permission check were forgotten.
   app.addHook('preHandler', async (req) => {

@@ -12,6 +12,7 @@ import type { RetentionRunSummary } from '../retention/index.js';
 import type { PendingStore } from '../audio/pending.js';
 import type { SttEngine } from '../audio/stt/engine.js';
 import type { Db } from '../store/db.js';
+import type { TokenCache } from './auth/token-cache.js';
 
 /** Everything routes need, built once at start-up and passed to each plugin. */
 export interface RadarContext {
@@ -20,6 +21,8 @@ export interface RadarContext {
   bus: Bus;
   log: Logger;
   metrics: RadarMetrics;
+  /** Resolved API tokens; invalidate() after revoking a token or changing a user. */
+  tokens: TokenCache;
   pipeline: LivePipeline;
   /** The live detection engine (hot-swapped when rules are published). */
   engine(): DetectionEngine;

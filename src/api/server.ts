@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { RadarConfig } from '../core/config.js';
 import { createLogger, type Logger } from '../core/log.js';
+import { createTokenCache } from './auth/token-cache.js';
 import { createMetrics } from '../core/metrics.js';
 import { createLocalBus } from '../bus/local-bus.js';
 import { createNatsBus } from '../bus/nats-bus.js';
@@ -60,8 +61,9 @@ export async function startServer(config: RadarConfig, opts: StartOptions = {}):
   });
   const audio = startAudio(config, pipeline, log);
   const retention = startRetention({ db, log, days: config.retentionDays, audioDirs: [path.join(config.dataDir, 'audio-pending')] });
+  const tokens = createTokenCache({ bus });
   const ctx: RadarContext = {
-    config, db, bus, log, pipeline, metrics,
+    config, db, bus, log, pipeline, metrics, tokens,
     engine: () => engine!,
     rules,
     audio,
@@ -85,6 +87,7 @@ export async function startServer(config: RadarConfig, opts: StartOptions = {}):
       await app.close();
       await audio.stop();
       await pipeline.close();
+      tokens.close();
       await delivery.stop();
       await bus.close();
       if (!opts.db) await db.close();

@@ -130,6 +130,16 @@ describe.each(testDatabases)('authentication and roles ($name)', (tdb) => {
     expect((await api(server, 'POST', '/api/calls', {}, h)).status).toBe(401);
   });
 
+  it('a token stops working as soon as its user is disabled (cached principals are dropped)', async () => {
+    const user = await api(server, 'POST', '/api/users', { username: 'u-connector', role: 'admin', password: 'Initial-Pass-1' });
+    const created = await api(server, 'POST', '/api/tokens', { name: 'cti', userId: user.body.id, scopes: ['ingest:write'] });
+    const h = { authorization: `Bearer ${created.body.token}`, 'content-type': 'application/json' };
+    expect((await api(server, 'POST', '/api/calls', {}, h)).status).toBe(201);
+    expect((await api(server, 'POST', '/api/calls', {}, h)).status).toBe(201);
+    expect((await api(server, 'PATCH', `/api/users/${user.body.id}`, { disabled: true })).status).toBe(200);
+    expect((await api(server, 'POST', '/api/calls', {}, h)).status).toBe(401);
+  });
+
   it('records changes in an append-only audit trail', async () => {
     const res = await api(server, 'GET', '/api/audit?limit=200');
     const actions = res.body.items.map((e: any) => e.action);

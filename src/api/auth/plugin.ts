@@ -4,6 +4,7 @@ import { RadarError } from '../../core/errors.js';
 import type { Db } from '../../store/db.js';
 import { bearerToken, principalFromSession, principalFromToken, SESSION_COOKIE, type Principal } from './principal.js';
 import type { Permission } from './rbac.js';
+import type { TokenCache } from './token-cache.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -19,12 +20,12 @@ export const CSRF_HEADER = 'x-radar-csrf';
  * Attaches `req.principal` to every request (bearer token first, then the session
  * cookie). Routes declare what they need with `requirePermission`.
  */
-export function registerAuthentication(app: FastifyInstance, deps: { db: Db; adminToken: string | null }) {
+export function registerAuthentication(app: FastifyInstance, deps: { db: Db; adminToken: string | null; tokens?: TokenCache }) {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (req) => {
     const token = bearerToken(req);
     if (token) {
-      req.principal = await principalFromToken(deps.db, token, deps.adminToken);
+      req.principal = await principalFromToken(deps.db, token, deps.adminToken, deps.tokens);
       if (!req.principal) throw new RadarError(401, 'invalid_token', 'The bearer token is unknown, revoked or its user is disabled');
       return;
     }

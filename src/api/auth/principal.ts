@@ -6,6 +6,7 @@ import * as credentials from '../../store/credentials.js';
 import * as users from '../../store/users.js';
 import type { Role } from '../../store/users.js';
 import { permissionsFor, type Permission } from './rbac.js';
+import type { TokenCache } from './token-cache.js';
 
 export const SESSION_COOKIE = 'radar_session';
 
@@ -38,15 +39,25 @@ export function bearerToken(req: FastifyRequest): string | null {
 }
 
 /** Resolves a bearer token value (API token or RADAR_ADMIN_TOKEN) to a principal. */
-export async function principalFromToken(db: Db, token: string, adminToken: string | null): Promise<Principal | null> {
+export async function principalFromToken(db: Db, token: string, adminToken: string | null, cache?: TokenCache): Promise<Principal | null> {
   if (adminToken && sameSecret(token, adminToken)) {
     return { via: 'env-token', userId: null, username: 'RADAR_ADMIN_TOKEN', role: 'admin', permissions: permissionsFor('admin'), mustChangePassword: false };
   }
-  const t = await credentials.findActiveToken(db, sha256(token));
+  const hash = sha256(token);
+  const cached = cache?.get(hash);
+  if (cached !== undefined) return cached;
+  const principal = await lookUpToken(db, hash);
+  cache?.set(hash, principal);
+  // last_used_at is refreshed at most once a minute (the UPDATE's own condition).
+  if (principal?.tokenId) void credentials.touchToken(db, principal.tokenId).catch(() => {});
+  return principal;
+}
+
+async function lookUpToken(db: Db, tokenHash: string): Promise<Principal | null> {
+  const t = await credentials.findActiveToken(db, tokenHash);
   if (!t) return null;
   const u = await users.findUserById(db, t.userId);
   if (!u || u.disabled) return null;
-  void credentials.touchToken(db, t.id).catch(() => {});
   return {
     via: 'token', userId: u.id, username: u.username, role: u.role,
     permissions: permissionsFor(u.role, t.scopes), mustChangePassword: false, tokenId: t.id,

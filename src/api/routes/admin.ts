@@ -82,6 +82,8 @@ export async function adminRoutes(app: FastifyInstance, ctx: RadarContext) {
         { ...changes, ...(req.body.password !== undefined ? { passwordReset: true } : {}) });
       return updated;
     });
+    // A disabled user's or changed role's tokens must stop working everywhere now.
+    ctx.tokens.invalidate();
     return u!;
   });
 
@@ -120,6 +122,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: RadarContext) {
     schema: { tags: ['admin'], summary: 'Revoke an API token' },
   }, async (req) => {
     if (!(await credentials.revokeToken(db, req.params.id))) throw notFound('token_not_found', `No active token with id '${req.params.id}'`);
+    ctx.tokens.invalidate();
     await audit.appendAudit(db, actorOf(req.principal), 'token.revoked', { type: 'token', id: req.params.id });
     return { ok: true };
   });
