@@ -2,7 +2,6 @@ import { newId } from '../core/ids.js';
 import type { Alert, ContextLine, Hit } from '../core/types.js';
 import type { Queryable } from '../store/db.js';
 import * as alertsRepo from '../store/alerts.js';
-import * as callsRepo from '../store/calls.js';
 import * as eventsRepo from '../store/events.js';
 import type { StoredEvent } from '../store/events.js';
 import { isEscalated, riskScore, type RiskInput } from './risk.js';
@@ -32,9 +31,10 @@ export const alerting = (h: Hit): boolean => !h.negated && !h.provisional;
 
 /**
  * Folds the hits of several utterances (of different calls: the group commit
- * never batches two of one call) with a fixed number of statements — one upsert
- * of the alerts, one insert of the hits, one update of the calls, one insert of
- * the events — so a busy batch costs four round trips, not four per utterance.
+ * never batches two of one call) in two statements — hits stored and folded
+ * into alerts, then the calls' risk scores and the events — so a batch costs
+ * two round trips whatever its size. Every round trip counts: on a busy
+ * machine each one may wait for the CPU on both sides.
  */
 export async function foldBatch(q: Queryable, inputs: FoldInput[]): Promise<FoldResult[]> {
   // The first alerting hit per rule speaks for the rule in its utterance; the others still count.
@@ -48,17 +48,14 @@ export async function foldBatch(q: Queryable, inputs: FoldInput[]): Promise<Fold
     return byRule;
   });
 
-  const folded = await alertsRepo.foldHitsIntoAlerts(q, inputs.flatMap((input, i) =>
-    [...perInput[i].values()].map(({ hit, count }) => ({ id: newId(), callId: input.callId, hit, count, context: input.context }))));
+  const folded = await alertsRepo.storeHitsAndFoldAlerts(q,
+    inputs.flatMap((input, i) => [...perInput[i].values()].map(({ hit, count }) => ({ id: newId(), callId: input.callId, hit, count, context: input.context }))),
+    inputs.flatMap((input) => input.hits.map((hit) => ({ callId: input.callId, hit, alerting: alerting(hit) }))));
   const key = (callId: string, ruleId: string) => `${callId}\u0000${ruleId}`;
   const foldedByKey = new Map(folded.map((f) => [key(f.alert.callId, f.alert.ruleId), f]));
 
-  await alertsRepo.insertHits(q, inputs.flatMap((input) => input.hits.map((h) => ({
-    callId: input.callId, hit: h, alertId: alerting(h) ? foldedByKey.get(key(input.callId, h.ruleId))?.alert.id ?? null : null,
-  }))));
-
   const results: FoldResult[] = [];
-  const callUpdates: { callId: string; score: number; escalatedNow: boolean }[] = [];
+  const callUpdates: eventsRepo.RiskUpdate[] = [];
   const events: { type: string; subjectId: string; payload: unknown }[] = [];
   const eventOwner: number[] = [];
   inputs.forEach((input, i) => {
@@ -84,8 +81,7 @@ export async function foldBatch(q: Queryable, inputs: FoldInput[]): Promise<Fold
     }
     results.push({ events: [], riskScore: score, escalated, alerts: mine.map((m) => m.alert) });
   });
-  await callsRepo.setRiskScores(q, callUpdates);
-  const stored = await eventsRepo.appendEvents(q, events);
+  const stored = await eventsRepo.appendEvents(q, events, callUpdates);
   stored.forEach((e, n) => results[eventOwner[n]].events.push(e));
   return results;
 }

@@ -65,17 +65,7 @@ export async function markCallEnded(q: Queryable, id: string): Promise<StoredCal
   return rows[0] ? toCall(rows[0]) : null;
 }
 
-/** Sets several calls' risk scores (and escalation time) in one statement. */
-export async function setRiskScores(q: Queryable, updates: { callId: string; score: number; escalatedNow: boolean }[]): Promise<void> {
-  if (updates.length === 0) return;
-  await q.query(
-    `UPDATE calls c SET risk_score = u.score,
-       escalated_at = CASE WHEN u.escalated_now THEN coalesce(c.escalated_at, now()) ELSE c.escalated_at END
-     FROM unnest($1::text[], $2::int[], $3::boolean[]) AS u(id, score, escalated_now) WHERE c.id = u.id`,
-    [updates.map((u) => u.callId), updates.map((u) => u.score), updates.map((u) => u.escalatedNow)],
-  );
-}
-
+/** Sets a call's risk score (and escalation time, once). */
 export async function setRiskScore(q: Queryable, id: string, score: number, escalatedNow = false): Promise<void> {
   await q.query(
     'UPDATE calls SET risk_score = $2, escalated_at = CASE WHEN $3 THEN coalesce(escalated_at, now()) ELSE escalated_at END WHERE id = $1',

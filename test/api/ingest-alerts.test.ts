@@ -47,6 +47,32 @@ describe.each(testDatabases)('transcript ingest → alerts ($name)', (tdb) => {
     expect(call.body.call.riskScore).toBeGreaterThan(0);
   });
 
+  it('stores each hit linked to the alert it was folded into (negated hits to none) and the call\'s escalation', async () => {
+    const callId = await newCall();
+    const post = (id: string, startMs: number, text: string) =>
+      api(fx.server, 'POST', `/api/calls/${callId}/utterances`, { id, speaker: 'customer', startMs, endMs: startMs + 2500, text, final: true });
+    expect((await post('n1', 0, '금감원에 민원 넣을 생각은 없어요')).status).toBe(202);
+    expect((await post('t1', 3000, THREAT)).status).toBe(202);
+    expect((await post('t2', 6000, '금감원에 신고할게요 진짜로.')).status).toBe(202);
+    expect((await post('t3', 9000, '변호사랑 상의해서 소송하겠습니다.')).status).toBe(202);
+    const call = await api(fx.server, 'GET', `/api/calls/${callId}`);
+    const alertsById = new Map(call.body.alerts.map((a: any) => [a.id, a]));
+    const negated = call.body.hits.filter((h: any) => h.negated);
+    expect(negated.length).toBeGreaterThan(0);
+    expect(negated.every((h: any) => h.alertId === null)).toBe(true);
+    const alerting = call.body.hits.filter((h: any) => !h.negated);
+    expect(alerting.length).toBeGreaterThanOrEqual(3);
+    for (const h of alerting) expect((alertsById.get(h.alertId) as any)?.ruleId, `hit ${h.utteranceId} ${h.ruleId}`).toBe(h.ruleId);
+    // Two threats of the same rule fold into one alert that counts both.
+    const fss = call.body.alerts.find((a: any) => a.ruleId === alerting.find((h: any) => h.utteranceId === 't2').ruleId);
+    expect(fss.hitCount).toBe(alerting.filter((h: any) => h.ruleId === fss.ruleId).length);
+    // Authority + legal categories: the call is escalated, with its risk score stored.
+    const [stored] = await fx.server.ctx.db.query('SELECT escalated_at, risk_score FROM calls WHERE id = $1', [callId]);
+    expect(stored.escalated_at).toBeTruthy();
+    expect(stored.risk_score).toBe(call.body.call.riskScore);
+    expect(stored.risk_score).toBeGreaterThan(0);
+  });
+
   it('treats a re-posted utterance id as a no-op', async () => {
     const callId = await newCall();
     const body = { id: 'dup-1', speaker: 'customer', startMs: 0, endMs: 1000, text: THREAT, final: true };
