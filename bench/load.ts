@@ -19,7 +19,24 @@ import { Agent, request } from 'undici';
 import { createServerDatabase } from '../test/helpers/databases.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** Operator token (RADAR_ADMIN_TOKEN): creates the clients' tokens and reads /metrics. */
 const TOKEN = 'bench-admin-token-0123456789';
+/**
+ * As deployed, the telephony connector and the alert board hold their own
+ * scoped API tokens (looked up in the database, not the env token), so the
+ * benchmark authenticates the same way. Set in main() before the load.
+ */
+const clientTokens = { ingest: '', board: '' };
+
+async function createToken(url: string, name: string, scopes: string[]): Promise<string> {
+  const r = await request(`${url}/api/tokens`, {
+    method: 'POST', body: JSON.stringify({ name, scopes }),
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+  });
+  const body = await r.body.json() as { token?: string };
+  if (r.statusCode !== 201 || !body.token) throw new Error(`could not create the ${name} token: ${r.statusCode} ${JSON.stringify(body)}`);
+  return body.token;
+}
 
 const { values: args } = parseArgs({
   options: {
@@ -90,7 +107,7 @@ const now = () => performance.timeOrigin + performance.now();
 
 /** Starts the SSE watcher thread; resolves once it is connected. */
 async function watchAlerts(url: string, seen: Map<string, number>): Promise<{ stop(): Promise<void> }> {
-  const worker = new Worker(path.join(ROOT, 'bench/lib/sse-watcher.mjs'), { workerData: { url, token: TOKEN } });
+  const worker = new Worker(path.join(ROOT, 'bench/lib/sse-watcher.mjs'), { workerData: { url, token: clientTokens.board } });
   const done = new Promise<void>((resolve) => worker.on('message', (m) => { if (m.type === 'done') resolve(); }));
   worker.on('message', (m) => { if (m.type === 'alert') seen.set(m.key, m.at); });
   await new Promise<void>((resolve, reject) => {
@@ -116,7 +133,7 @@ function httpSender(url: string, agent: Agent, callId: string): Sender {
     async send(body) {
       const r = await request(`${url}/api/calls/${callId}/utterances`, {
         method: 'POST', dispatcher: agent, body: JSON.stringify(body),
-        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${clientTokens.ingest}`, 'content-type': 'application/json' },
       });
       await r.body.dump();
       return r.statusCode;
@@ -126,7 +143,7 @@ function httpSender(url: string, agent: Agent, callId: string): Sender {
 }
 
 async function wsSender(url: string, callId: string): Promise<Sender> {
-  const ws = new WebSocket(`${url.replace('http', 'ws')}/api/ingest`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  const ws = new WebSocket(`${url.replace('http', 'ws')}/api/ingest`, { headers: { authorization: `Bearer ${clientTokens.ingest}` } });
   await new Promise((res, rej) => { ws.once('open', res); ws.once('error', rej); });
   const waiting = new Map<number, (status: number) => void>();
   let ref = 0;
@@ -170,11 +187,12 @@ async function runLoad(url: string): Promise<PhaseResult> {
     const callId = `load-${runId}-${c}`;
     await request(`${url}/api/calls`, {
       method: 'POST', dispatcher: agent, body: JSON.stringify({ id: callId, customerId: `LOADCUST-${c % 500}` }),
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${clientTokens.ingest}`, 'content-type': 'application/json' },
     }).then((r) => r.body.dump());
     senders.push({ callId, sender: c < CALLS * WS_SHARE ? await wsSender(url, callId) : httpSender(url, agent, callId) });
   }
   await sleep(300);
+  console.log('load phase: sending');
   const perCall = RATE / CALLS;
   const total = Math.round(RATE * SECONDS);
   const ack: number[] = [];
@@ -252,6 +270,64 @@ async function runBaseline(url: string): Promise<PhaseResult> {
   return { sent: ok + errors, ok, errors, achievedPerSec: round((ok + errors) / elapsed), ackMs: summary(ack), lateStarts };
 }
 
+/** Parsed Prometheus text: metric name + labels → value. */
+function parseMetrics(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#') || !line.trim()) continue;
+    const i = line.lastIndexOf(' ');
+    out.set(line.slice(0, i), Number(line.slice(i + 1)));
+  }
+  return out;
+}
+
+/** Upper bound of the bucket holding quantile q of a Prometheus histogram (labels as `phase="x"`, or ''). */
+function histogramQuantile(m: Map<string, number>, name: string, labels: string, q: number): number | null {
+  const buckets: [number, number][] = [];
+  for (const [k, v] of m) {
+    if (!k.startsWith(`${name}_bucket{`)) continue;
+    if (labels && !k.includes(labels)) continue;
+    const le = /le="([^"]+)"/.exec(k)?.[1];
+    if (le) buckets.push([le === '+Inf' ? Infinity : Number(le), v]);
+  }
+  buckets.sort((a, b) => a[0] - b[0]);
+  const total = buckets.at(-1)?.[1] ?? 0;
+  if (total === 0) return null;
+  return buckets.find(([, c]) => c >= q * total)?.[0] ?? null;
+}
+
+/**
+ * Where the server's time went during the run, from its own /metrics: the
+ * group-commit transaction phases, event-loop delay and GC pauses — so a
+ * latency tail can be attributed to the database, to blocking, or to GC.
+ */
+async function serverSide(url: string) {
+  const r = await request(`${url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  const m = parseMetrics(await r.body.text());
+  const ms = (x: number | null | undefined) => (x === null || x === undefined ? null : round(x * 1000));
+  const phases = Object.fromEntries(['insert', 'detect', 'fold', 'commit', 'total'].map((p) => [p, {
+    p50: ms(histogramQuantile(m, 'radar_ingest_batch_seconds', `phase="${p}"`, 0.5)),
+    p99: ms(histogramQuantile(m, 'radar_ingest_batch_seconds', `phase="${p}"`, 0.99)),
+  }]));
+  const gcCount = [...m].filter(([k]) => k.startsWith('radar_nodejs_gc_duration_seconds_count')).reduce((a, [, v]) => a + v, 0);
+  return {
+    note: 'histogram quantiles are bucket upper bounds (ms)',
+    alertDelayMs: { p50: ms(histogramQuantile(m, 'radar_alert_delay_seconds', '', 0.5)), p99: ms(histogramQuantile(m, 'radar_alert_delay_seconds', '', 0.99)) },
+    waitMs: Object.fromEntries(['call', 'commit'].map((st) => [st, {
+      p50: ms(histogramQuantile(m, 'radar_ingest_wait_seconds', `stage="${st}"`, 0.5)),
+      p99: ms(histogramQuantile(m, 'radar_ingest_wait_seconds', `stage="${st}"`, 0.99)),
+    }])),
+    batchSize: { p50: histogramQuantile(m, 'radar_ingest_batch_size', '', 0.5), p99: histogramQuantile(m, 'radar_ingest_batch_size', '', 0.99) },
+    batchPhasesMs: phases,
+    eventLoopDelayMs: { p50: ms(m.get('radar_nodejs_eventloop_lag_p50_seconds')), p99: ms(m.get('radar_nodejs_eventloop_lag_p99_seconds')), max: ms(m.get('radar_nodejs_eventloop_lag_max_seconds')) },
+    gc: {
+      count: gcCount,
+      majorP99Ms: ms(histogramQuantile(m, 'radar_nodejs_gc_duration_seconds', 'kind="major"', 0.99)),
+      minorP99Ms: ms(histogramQuantile(m, 'radar_nodejs_gc_duration_seconds', 'kind="minor"', 0.99)),
+    },
+  };
+}
+
 async function main() {
   let env: Record<string, string>;
   let cleanup: () => Promise<void>;
@@ -268,13 +344,20 @@ async function main() {
   const { proc, url } = await startServer(env);
   try {
     console.log(`load: ${RATE} utterances/s for ${SECONDS} s over ${CALLS} calls (${Math.round(WS_SHARE * 100)}% WebSocket), ${args.db}`);
+    clientTokens.ingest = await createToken(url, 'bench connector', ['ingest:write']);
+    clientTokens.board = await createToken(url, 'bench board', ['alerts:read']);
     const baseline = await runBaseline(url);
+    // Read once before the measured phase: resets the event-loop delay window
+    // (start-up compiles the rule set) and gives the GC count to subtract.
+    const before = await serverSide(url);
     const load = await runLoad(url);
+    const server = await serverSide(url).then((s) => ({ ...s, gc: { ...s.gc, count: s.gc.count - before.gc.count } })).catch((e) => ({ error: String(e) }));
     const result = {
       bench: 'load', at: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
       params: { rate: RATE, seconds: SECONDS, calls: CALLS, threatRatio: THREAT_RATIO, wsShare: WS_SHARE, db: args.db },
       baseline: { what: 'GET /healthz at the same rate', ...baseline },
       pipeline: { what: 'POST utterance (HTTP) / utterance message (WS) → stored, detected, alert on SSE', ...load },
+      server,
       target: { utterancesPerSec: 1000, alertP99Ms: 50 },
     };
     console.table({
@@ -282,6 +365,7 @@ async function main() {
       'ingest → SSE alert': { 'req/s': load.achievedPerSec, 'ack p50 ms': load.ackMs.p50, 'ack p99 ms': load.ackMs.p99, 'alert p50 ms': load.alertMs!.p50, 'alert p99 ms': load.alertMs!.p99, 'alert max ms': load.alertMs!.max, errors: load.errors },
     });
     console.log(`alerts seen ${load.alertsSeen}/${load.alertsExpected}; late request starts (generator behind) ${load.lateStarts}`);
+    console.log('server side:', JSON.stringify(server));
     const out = args.out ?? path.join(ROOT, 'bench/results', `load-${args.db}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     mkdirSync(path.dirname(out), { recursive: true });
     writeFileSync(out, JSON.stringify(result, null, 2));

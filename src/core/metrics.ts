@@ -12,6 +12,12 @@ export interface RadarMetrics {
   sseClients: Gauge;
   ingestQueue: Gauge<'stage'>;
   ingestBatch: Histogram;
+  /** Wall time of one group-commit transaction, by phase (insert, detect, fold, commit, total). */
+  ingestBatchSeconds: Histogram<'phase'>;
+  /** Time an utterance waited: behind its call's previous one (call), for its group commit to start (commit). */
+  ingestWaitSeconds: Histogram<'stage'>;
+  /** Final utterance received → its alert events published to live clients. */
+  alertDelaySeconds: Histogram;
   httpSeconds: Histogram<'method' | 'route' | 'status'>;
   /** Events written but not yet relayed into deliveries (latest seq − relay cursor). */
   deliveryOutboxLag: Gauge;
@@ -43,6 +49,18 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): RadarMet
     ingestBatch: new Histogram({
       name: 'radar_ingest_batch_size', help: 'Final utterances written per transaction (group commit)',
       buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256], registers: [registry],
+    }),
+    ingestBatchSeconds: new Histogram({
+      name: 'radar_ingest_batch_seconds', help: 'Wall time of one group-commit transaction by phase: insert, detect, fold, commit, total',
+      labelNames: ['phase'], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [registry],
+    }),
+    ingestWaitSeconds: new Histogram({
+      name: 'radar_ingest_wait_seconds', help: 'Time an utterance waited behind its call\'s previous utterance (call) or for its group commit to start (commit)',
+      labelNames: ['stage'], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [registry],
+    }),
+    alertDelaySeconds: new Histogram({
+      name: 'radar_alert_delay_seconds', help: 'Time from receiving a final utterance to publishing the alert events it raised (server side of the utterance→alert budget)',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.25, 0.5, 1], registers: [registry],
     }),
     httpSeconds: new Histogram({
       name: 'radar_http_request_seconds', help: 'HTTP request duration', labelNames: ['method', 'route', 'status'],

@@ -10,8 +10,15 @@ export interface GroupCommit<T, R> {
   readonly waiting: number;
 }
 
-export function createGroupCommit<T, R>(write: BatchWriter<T, R>, maxBatch = 256): GroupCommit<T, R> {
-  let queue: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
+export interface GroupCommitOptions {
+  maxBatch?: number;
+  /** Called with how long each item of a batch waited before its batch started (ms). */
+  observeWait?: (ms: number) => void;
+}
+
+export function createGroupCommit<T, R>(write: BatchWriter<T, R>, opts: GroupCommitOptions = {}): GroupCommit<T, R> {
+  const maxBatch = opts.maxBatch ?? 256;
+  let queue: { item: T; at: number; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
   let running = false;
 
   async function drain() {
@@ -19,6 +26,10 @@ export function createGroupCommit<T, R>(write: BatchWriter<T, R>, maxBatch = 256
     while (queue.length > 0) {
       const batch = queue.slice(0, maxBatch);
       queue = queue.slice(batch.length);
+      if (opts.observeWait) {
+        const start = performance.now();
+        for (const b of batch) opts.observeWait(start - b.at);
+      }
       try {
         const results = await write(batch.map((b) => b.item));
         batch.forEach((b, i) => b.resolve(results[i]));
@@ -32,7 +43,7 @@ export function createGroupCommit<T, R>(write: BatchWriter<T, R>, maxBatch = 256
   return {
     submit(item) {
       return new Promise<R>((resolve, reject) => {
-        queue.push({ item, resolve, reject });
+        queue.push({ item, at: performance.now(), resolve, reject });
         if (!running) void drain();
       });
     },

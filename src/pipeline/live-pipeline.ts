@@ -42,6 +42,9 @@ export interface PipelineDeps {
   idleMs?: number;
 }
 
+/** A group-commit transaction slower than this is logged with its phases. */
+const SLOW_BATCH_MS = 100;
+
 interface CallState {
   callId: string;
   detector: CallDetector;
@@ -147,27 +150,54 @@ export function createLivePipeline(deps: PipelineDeps): LivePipeline {
     metrics?.ingestBatch.observe(batch.length);
     metrics?.ingestQueue.set({ stage: 'commit' }, finals.waiting);
     metrics?.ingestQueue.set({ stage: 'calls' }, queue.size);
+    const t0 = performance.now();
+    const phases = { insert: 0, detect: 0, fold: 0, commit: 0, total: 0 };
     try {
-      return await deps.db.tx(async (q) => {
+      let inner = 0;
+      const out = await deps.db.tx(async (q) => {
+        const tIn = performance.now();
         const fresh = await callsRepo.insertUtterances(q, batch.map((b) => ({ ...b.u, redactions: b.redactions })));
+        const tIns = performance.now();
         // Already stored (idempotent re-send): no detection, nothing new.
         const out: (FinalResult | null)[] = batch.map(({ state, u }) =>
           fresh.has(callsRepo.utteranceKey(u.callId, u.id)) ? { hits: detect(state, u), folded: null } : null);
+        const tDet = performance.now();
         const toFold = batch.map((b, i) => ({ b, r: out[i] })).filter(({ r }) => r !== null && r.hits.length > 0);
         const folded = await foldBatch(q, toFold.map(({ b, r }) => ({
           callId: b.u.callId, hits: r!.hits, context: [...b.state.recent, toContext(b.u)], callAlerts: b.state.alerts, wasEscalated: b.state.escalated,
         })));
         toFold.forEach(({ r }, i) => { r!.folded = folded[i]; });
+        const tEnd = performance.now();
+        phases.insert = tIns - tIn;
+        phases.detect = tDet - tIns;
+        phases.fold = tEnd - tDet;
+        inner = tEnd;
         return out;
       });
+      const tDone = performance.now();
+      phases.commit = tDone - inner;
+      phases.total = tDone - t0;
+      observeBatch(batch.length, phases);
+      return out;
     } catch (err) {
       for (const { u } of batch) dropState(u.callId);
       throw err;
     }
   }
-  const finals = createGroupCommit(writeFinals, deps.maxBatch ?? 256);
 
-  async function processFinal(state: CallState, u: Utterance, redactions: unknown[]): Promise<IngestResult> {
+  /** Phase timings of every batch, and a warning naming the slow phase when one stalls. */
+  function observeBatch(size: number, phases: Record<'insert' | 'detect' | 'fold' | 'commit' | 'total', number>) {
+    for (const [phase, ms] of Object.entries(phases)) metrics?.ingestBatchSeconds.observe({ phase }, ms / 1000);
+    if (phases.total >= SLOW_BATCH_MS) {
+      deps.log.warn({ batch: size, ms: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v * 10) / 10])) }, 'slow ingest transaction');
+    }
+  }
+  const finals = createGroupCommit(writeFinals, {
+    maxBatch: deps.maxBatch ?? 256,
+    observeWait: metrics ? (ms) => metrics.ingestWaitSeconds.observe({ stage: 'commit' }, ms / 1000) : undefined,
+  });
+
+  async function processFinal(state: CallState, u: Utterance, redactions: unknown[], receivedAt: number): Promise<IngestResult> {
     const result = await finals.submit({ state, u, redactions });
     if (!result) {
       metrics?.utterances.inc({ final: 'true', outcome: 'duplicate' });
@@ -185,6 +215,7 @@ export function createLivePipeline(deps: PipelineDeps): LivePipeline {
         if (alert) metrics?.alerts.inc({ category: alert.category, kind: e.type });
         deps.bus.publish({ seq: e.seq, type: e.type, callId: u.callId, payload: e.payload });
       }
+      if (result.folded.events.length > 0) metrics?.alertDelaySeconds.observe((performance.now() - receivedAt) / 1000);
     }
     if (result.hits.length > 0) deps.log.debug({ callId: u.callId, utteranceId: u.id, hits: result.hits.length }, 'hits');
     return { accepted: true };
@@ -217,12 +248,14 @@ export function createLivePipeline(deps: PipelineDeps): LivePipeline {
     },
 
     async addUtterance(input: UtteranceIn) {
+      const receivedAt = performance.now();
       checkUtterance(input, deps.maxUtteranceChars);
       const { text, redactions } = deps.redact(input.text);
       const u: Utterance = { ...input, text };
       return queue.run(u.callId, async () => {
+        metrics?.ingestWaitSeconds.observe({ stage: 'call' }, (performance.now() - receivedAt) / 1000);
         const state = await loadState(u.callId);
-        return u.final ? processFinal(state, u, redactions) : processPartial(state, u);
+        return u.final ? processFinal(state, u, redactions, receivedAt) : processPartial(state, u);
       });
     },
 

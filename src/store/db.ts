@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { unavailable } from '../core/errors.js';
+import { sha256 } from '../core/ids.js';
 
 // One SQL dialect (PostgreSQL) over two drivers: PGlite embedded in-process by
 // default, a PostgreSQL server when DATABASE_URL is set. Repositories only see
@@ -50,13 +51,18 @@ async function openPostgres(url: string): Promise<Db> {
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
+    // Keep connections once opened: a fresh PostgreSQL backend (fork, cold
+    // catalogue caches) made the next transactions slow after every lull.
+    idleTimeoutMillis: 0,
     // int8 (counts, bigserial) as JS numbers: our values stay far below 2^53.
     types: { getTypeParser: (oid: number, format?: any) => (oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) } as any,
   });
   pool.on('error', () => { /* an idle client died; the next query reconnects */ });
+  const names = statementNames();
   const run = async <T extends Row>(c: pg.Pool | pg.PoolClient, sql: string, params?: unknown[]) => {
     try {
-      return (await c.query(sql, params as any[])).rows as T[];
+      const name = params ? names(sql) : undefined;
+      return (name ? await c.query({ name, text: sql, values: params as any[] }) : await c.query(sql, params as any[])).rows as T[];
     } catch (err) {
       return wrapDbError(err);
     }
@@ -93,6 +99,25 @@ async function openPostgres(url: string): Promise<Db> {
       await run(pool, sql);
     },
     close: () => pool.end(),
+  };
+}
+
+/**
+ * Parameterised statements run as named prepared statements: each connection
+ * parses and plans a statement once instead of on every call, which is most of
+ * PostgreSQL's CPU for the small, frequent statements of the live path. Names
+ * derive from the SQL text; the SQL of this code base is a bounded set, and the
+ * cap keeps an unexpected stream of distinct texts from growing every backend.
+ */
+function statementNames(max = 1000): (sql: string) => string | undefined {
+  const names = new Map<string, string>();
+  return (sql) => {
+    let name = names.get(sql);
+    if (name === undefined && names.size < max) {
+      name = `r${sha256(sql).slice(0, 24)}`;
+      names.set(sql, name);
+    }
+    return name;
   };
 }
 
