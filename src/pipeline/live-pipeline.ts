@@ -142,9 +142,15 @@ export function createLivePipeline(deps: PipelineDeps): LivePipeline {
 
   /**
    * Writes a batch of final utterances (of different calls: a call's next
-   * utterance waits for its previous one) in one transaction: store, detect the
-   * new ones, fold their hits. On failure nothing of the batch is stored and the
-   * calls' detectors are rebuilt, since they already saw the utterances.
+   * utterance waits for its previous one). Detection runs first, on the
+   * utterances not already known here as stored; a batch without hits is one
+   * INSERT (atomic on its own: one round trip, no BEGIN/COMMIT), a batch with
+   * hits stores utterances, hits, alerts and events in one transaction. Either
+   * way an utterance is never stored without the alerts it raised. A re-sent
+   * utterance the database already holds (after a restart) is reported as a
+   * duplicate and its hits are dropped. On failure nothing of the batch is
+   * stored and the calls' detectors are rebuilt, since they already saw the
+   * utterances.
    */
   async function writeFinals(batch: FinalItem[]): Promise<(FinalResult | null)[]> {
     metrics?.ingestBatch.observe(batch.length);
@@ -153,30 +159,36 @@ export function createLivePipeline(deps: PipelineDeps): LivePipeline {
     const t0 = performance.now();
     const phases = { insert: 0, detect: 0, fold: 0, commit: 0, total: 0 };
     try {
-      let inner = 0;
-      const out = await deps.db.tx(async (q) => {
-        const tIn = performance.now();
-        const fresh = await callsRepo.insertUtterances(q, batch.map((b) => ({ ...b.u, redactions: b.redactions })));
-        const tIns = performance.now();
-        // Already stored (idempotent re-send): no detection, nothing new.
-        const out: (FinalResult | null)[] = batch.map(({ state, u }) =>
-          fresh.has(callsRepo.utteranceKey(u.callId, u.id)) ? { hits: detect(state, u), folded: null } : null);
-        const tDet = performance.now();
-        const toFold = batch.map((b, i) => ({ b, r: out[i] })).filter(({ r }) => r !== null && r.hits.length > 0);
-        const folded = await foldBatch(q, toFold.map(({ b, r }) => ({
-          callId: b.u.callId, hits: r!.hits, context: [...b.state.recent, toContext(b.u)], callAlerts: b.state.alerts, wasEscalated: b.state.escalated,
-        })));
-        toFold.forEach(({ r }, i) => { r!.folded = folded[i]; });
-        const tEnd = performance.now();
-        phases.insert = tIns - tIn;
-        phases.detect = tDet - tIns;
-        phases.fold = tEnd - tDet;
-        inner = tEnd;
-        return out;
-      });
-      const tDone = performance.now();
-      phases.commit = tDone - inner;
-      phases.total = tDone - t0;
+      const known = batch.map(({ state, u }) => state.finalIds.has(u.id));
+      const hits = batch.map(({ state, u }, i) => (known[i] ? [] : detect(state, u)));
+      const tDet = performance.now();
+      phases.detect = tDet - t0;
+      const rows = batch.filter((_, i) => !known[i]).map((b) => ({ ...b.u, redactions: b.redactions }));
+      const resultsFor = (fresh: Set<string>): (FinalResult | null)[] => batch.map(({ u }, i) =>
+        !known[i] && fresh.has(callsRepo.utteranceKey(u.callId, u.id)) ? { hits: hits[i], folded: null } : null);
+      let out: (FinalResult | null)[];
+      if (!hits.some((h) => h.length > 0)) {
+        out = resultsFor(await callsRepo.insertUtterances(deps.db, rows));
+        phases.insert = performance.now() - tDet;
+      } else {
+        let inner = 0;
+        out = await deps.db.tx(async (q) => {
+          const tIn = performance.now();
+          const res = resultsFor(await callsRepo.insertUtterances(q, rows));
+          const tIns = performance.now();
+          const toFold = batch.map((b, i) => ({ b, r: res[i] })).filter(({ r }) => r !== null && r.hits.length > 0);
+          const folded = await foldBatch(q, toFold.map(({ b, r }) => ({
+            callId: b.u.callId, hits: r!.hits, context: [...b.state.recent, toContext(b.u)], callAlerts: b.state.alerts, wasEscalated: b.state.escalated,
+          })));
+          toFold.forEach(({ r }, i) => { r!.folded = folded[i]; });
+          inner = performance.now();
+          phases.insert = tIns - tIn;
+          phases.fold = inner - tIns;
+          return res;
+        });
+        phases.commit = performance.now() - inner;
+      }
+      phases.total = performance.now() - t0;
       observeBatch(batch.length, phases);
       return out;
     } catch (err) {
