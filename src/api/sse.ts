@@ -3,6 +3,7 @@ import type { Bus, LiveEvent } from '../bus/types.js';
 import type { RadarMetrics } from '../core/metrics.js';
 import type { Db } from '../store/db.js';
 import * as eventsRepo from '../store/events.js';
+import { createWatermark, type Watermark } from './sse-watermark.js';
 
 // Server-Sent Events with resume. The subscription starts before the replay so
 // nothing published meanwhile is missed; events seen in the replay are not sent
@@ -12,6 +13,8 @@ import * as eventsRepo from '../store/events.js';
 const HEARTBEAT_MS = 15_000;
 const MAX_BUFFERED_BYTES = 1 << 20;
 const REPLAY_PAGE = 500;
+/** How long a gap in the event seqs may stay open before the database is asked. */
+const GAP_GRACE_MS = 1000;
 
 export interface SseOptions {
   db: Db;
@@ -20,14 +23,18 @@ export interface SseOptions {
   accept: (e: LiveEvent) => boolean;
   /** Replay persisted events after this seq (from Last-Event-ID); null = live only. */
   lastEventId: number | null;
-  /** Whether persisted events from the log should be replayed to this client. */
+  /** Whether persisted events read from the log (resume, gap filling) are for this client. */
   replayFilter?: (type: string, payload: unknown) => boolean;
+  /** Grace before a gap in the event seqs is looked up in the database (default 1 s). */
+  gapGraceMs?: number;
   metrics?: RadarMetrics;
 }
 
 /** One open Server-Sent Events response. */
 export interface SseChannel {
   send(type: string, payload: unknown, id?: number | null): void;
+  /** Moves the client's resume point (Last-Event-ID) without an event. */
+  mark(id: number): void;
   readonly closed: boolean;
   close(): void;
   /** Runs when the client goes away or the channel is closed. */
@@ -59,6 +66,9 @@ export function openSseChannel(reply: FastifyReply, metrics?: RadarMetrics): Sse
       res.write(`${id !== null ? `id: ${id}\n` : ''}event: ${type}\ndata: ${JSON.stringify(payload)}\n\n`);
       if (res.writableLength > MAX_BUFFERED_BYTES) channel.close();
     },
+    mark(id) {
+      if (!closed) res.write(`id: ${id}\n\n`);
+    },
     get closed() {
       return closed;
     },
@@ -83,33 +93,92 @@ export function parseLastEventId(header: unknown, query: unknown): number | null
   return Number.isSafeInteger(n) && n >= 0 ? n : null;
 }
 
+/**
+ * Streams persisted events with resume. Each event is sent as soon as it is
+ * published, labelled with the stream's watermark (see sse-watermark.ts), not
+ * its own seq: resuming from the last id a client saw then never skips an event
+ * that committed late. A gap in the seqs that does not fill within the grace
+ * period is looked up in the database: events found there that the bus never
+ * brought (a lost NATS message) are sent then, holes (rolled-back
+ * transactions) are passed.
+ */
 export async function streamEvents(reply: FastifyReply, opts: SseOptions): Promise<void> {
   const channel = openSseChannel(reply, opts.metrics);
+  const graceMs = opts.gapGraceMs ?? GAP_GRACE_MS;
+  const wanted = (type: string, payload: unknown) => !opts.replayFilter || opts.replayFilter(type, payload);
+  // Events of a resumed stream at or below its resume point were delivered before.
+  const floor = opts.lastEventId ?? -1;
+  const sent = new Set<number>();
   let pending: LiveEvent[] | null = [];
-  const replayed = new Set<number>();
+  let mark: Watermark | null = null;
+  let gapTimer: NodeJS.Timeout | null = null;
 
-  const send = (e: LiveEvent) => channel.send(e.type, e.payload, e.seq);
+  const sendStored = (seq: number, type: string, payload: unknown) => {
+    sent.add(seq);
+    channel.send(type, payload, mark!.value);
+  };
+  const deliver = (e: LiveEvent) => {
+    if (e.seq === null) {
+      channel.send(e.type, e.payload, null);
+      return;
+    }
+    if (e.seq <= floor || sent.has(e.seq)) return;
+    mark!.see(e.seq);
+    if (opts.accept(e)) sendStored(e.seq, e.type, e.payload);
+    watchGap();
+  };
+  const watchGap = () => {
+    if (sent.size > 4096) for (const s of sent) if (s <= mark!.value) sent.delete(s);
+    if (gapTimer || channel.closed || !mark!.gap()) return;
+    gapTimer = setTimeout(() => void fillGap(), graceMs);
+  };
+  const fillGap = async () => {
+    const gap = mark!.gap();
+    if (!gap || channel.closed) { gapTimer = null; return; }
+    try {
+      const rows = await eventsRepo.eventsBetween(opts.db, gap.after, gap.upTo);
+      mark!.settle(gap.upTo);
+      let labelled = false;
+      for (const ev of rows) {
+        if (ev.seq <= floor || sent.has(ev.seq) || !wanted(ev.type, ev.payload)) continue;
+        sendStored(ev.seq, ev.type, ev.payload);
+        labelled = true;
+      }
+      // Move the client's resume point past the gap even when nothing was sent.
+      if (!labelled) channel.mark(mark!.value);
+    } catch {
+      // Database unreachable: try again after another grace period.
+    }
+    gapTimer = null;
+    watchGap();
+  };
+  channel.onClose(() => { if (gapTimer) clearTimeout(gapTimer); });
+
   const unsubscribe = opts.bus.subscribe((e) => {
-    if (!opts.accept(e)) return;
+    if (e.seq === null && !opts.accept(e)) return;
     if (pending) pending.push(e);
-    else if (e.seq === null || !replayed.has(e.seq)) send(e);
+    else deliver(e);
   });
   channel.onClose(unsubscribe);
 
   try {
     if (opts.lastEventId !== null) {
+      mark = createWatermark(opts.lastEventId);
       let after = opts.lastEventId;
       for (;;) {
         const page = await eventsRepo.eventsAfter(opts.db, after, REPLAY_PAGE);
         for (const ev of page) {
-          replayed.add(ev.seq);
-          if (!opts.replayFilter || opts.replayFilter(ev.type, ev.payload)) {
-            send({ seq: ev.seq, type: ev.type, callId: null, payload: ev.payload });
-          }
+          mark.see(ev.seq);
+          if (wanted(ev.type, ev.payload)) sendStored(ev.seq, ev.type, ev.payload);
+          else sent.add(ev.seq);
         }
         if (page.length < REPLAY_PAGE || channel.closed) break;
         after = page[page.length - 1].seq;
       }
+    } else {
+      // A live-only client starts at the newest event; anything published from
+      // now on is sent, including events below this mark that commit late.
+      mark = createWatermark(await eventsRepo.lastEventSeq(opts.db));
     }
   } catch {
     channel.close();
@@ -117,5 +186,6 @@ export async function streamEvents(reply: FastifyReply, opts: SseOptions): Promi
   }
   const queued = pending;
   pending = null;
-  for (const e of queued) if (e.seq === null || !replayed.has(e.seq)) send(e);
+  for (const e of queued) deliver(e);
+  watchGap();
 }

@@ -54,6 +54,12 @@ export async function eventsAfter(q: Queryable, seq: number, limit: number): Pro
   return rows.map((r) => ({ seq: r.seq, type: r.type, subjectId: r.subject_id, payload: r.payload, createdAt: new Date(r.created_at).toISOString() }));
 }
 
+/** Events with after < seq ≤ upTo, in seq order (filling a gap a live stream noticed). */
+export async function eventsBetween(q: Queryable, after: number, upTo: number): Promise<StoredEvent[]> {
+  const rows = await q.query('SELECT * FROM events WHERE seq > $1 AND seq <= $2 ORDER BY seq', [after, upTo]);
+  return rows.map((r) => ({ seq: r.seq, type: r.type, subjectId: r.subject_id, payload: r.payload, createdAt: new Date(r.created_at).toISOString() }));
+}
+
 export async function lastEventSeq(q: Queryable): Promise<number> {
   const [r] = await q.query('SELECT coalesce(max(seq), 0)::bigint AS seq FROM events');
   return r.seq;

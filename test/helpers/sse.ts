@@ -9,6 +9,8 @@ export interface SseEvent {
 
 export interface SseClient {
   events: SseEvent[];
+  /** What a browser's EventSource would send as Last-Event-ID on reconnect (id-only blocks count). */
+  readonly lastEventId: string | null;
   waitFor(pred: (e: SseEvent) => boolean, timeoutMs?: number): Promise<SseEvent>;
   close(): void;
   status: number;
@@ -18,6 +20,7 @@ export async function openSse(url: string, headers: Record<string, string>): Pro
   const ac = new AbortController();
   const res = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: ac.signal });
   const events: SseEvent[] = [];
+  let lastEventId: string | null = null;
   const waiters: { pred: (e: SseEvent) => boolean; resolve: (e: SseEvent) => void }[] = [];
   if (res.ok && res.body) {
     void (async () => {
@@ -33,6 +36,8 @@ export async function openSse(url: string, headers: Record<string, string>): Pro
           while ((idx = buf.indexOf('\n\n')) >= 0) {
             const block = buf.slice(0, idx);
             buf = buf.slice(idx + 2);
+            const id = /^id: ?(.*)$/m.exec(block)?.[1];
+            if (id !== undefined) lastEventId = id;
             const ev = parseBlock(block);
             if (!ev) continue;
             events.push(ev);
@@ -46,6 +51,9 @@ export async function openSse(url: string, headers: Record<string, string>): Pro
   }
   return {
     events,
+    get lastEventId() {
+      return lastEventId;
+    },
     status: res.status,
     waitFor(pred, timeoutMs = 5000) {
       const found = events.find(pred);
