@@ -21,10 +21,12 @@ export interface Principal {
   tokenId?: string;
 }
 
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(sha256(a));
-  const y = Buffer.from(sha256(b));
-  return timingSafeEqual(x, y);
+/** SHA-256 of the env admin token, computed once (it is compared on every request). */
+let adminHash: { token: string; hash: Buffer } | null = null;
+
+function isAdminToken(tokenHash: string, adminToken: string): boolean {
+  if (adminHash?.token !== adminToken) adminHash = { token: adminToken, hash: Buffer.from(sha256(adminToken)) };
+  return timingSafeEqual(Buffer.from(tokenHash), adminHash.hash);
 }
 
 /** The API token of a request: `Authorization: Bearer …`, or `X-API-KEY` (as Genesys AudioHook sends it). */
@@ -40,10 +42,10 @@ export function bearerToken(req: FastifyRequest): string | null {
 
 /** Resolves a bearer token value (API token or RADAR_ADMIN_TOKEN) to a principal. */
 export async function principalFromToken(db: Db, token: string, adminToken: string | null, cache?: TokenCache): Promise<Principal | null> {
-  if (adminToken && sameSecret(token, adminToken)) {
+  const hash = sha256(token);
+  if (adminToken && isAdminToken(hash, adminToken)) {
     return { via: 'env-token', userId: null, username: 'RADAR_ADMIN_TOKEN', role: 'admin', permissions: permissionsFor('admin'), mustChangePassword: false };
   }
-  const hash = sha256(token);
   const cached = cache?.get(hash);
   if (cached !== undefined) return cached;
   const principal = await lookUpToken(db, hash);
