@@ -29,12 +29,30 @@ export const WORD_ENDINGS = chars(`
   냐 야 래 대 세 께 테 엔 냥 무 좀 또 꼭 꾸 진 다 즉 희 럼 런 럴 랬 했 겠 건 걸 거 는 던 든 된 한 할 될
 `);
 
+// The same sets as flags over the Hangul syllable block (both hold syllables only):
+// a typed-array load on the hot path instead of a Set lookup.
+const HANGUL_FIRST = 0xac00;
+const HANGUL_COUNT = 0xd7a4 - HANGUL_FIRST;
+const IS_ENDING = 1;
+const IS_CONTINUATION = 2;
+const FLAGS = new Uint8Array(HANGUL_COUNT);
+for (const c of WORD_ENDINGS) if (c >= HANGUL_FIRST && c - HANGUL_FIRST < HANGUL_COUNT) FLAGS[c - HANGUL_FIRST] |= IS_ENDING;
+for (const c of CONTINUATIONS) if (c >= HANGUL_FIRST && c - HANGUL_FIRST < HANGUL_COUNT) FLAGS[c - HANGUL_FIRST] |= IS_CONTINUATION;
+if ([...WORD_ENDINGS, ...CONTINUATIONS].some((c) => c < HANGUL_FIRST || c - HANGUL_FIRST >= HANGUL_COUNT)) {
+  throw new Error('boundaries: WORD_ENDINGS and CONTINUATIONS must hold Hangul syllables only');
+}
+
+function flag(code: number, bit: number): boolean {
+  const i = code - HANGUL_FIRST;
+  return i >= 0 && i < HANGUL_COUNT && (FLAGS[i] & bit) !== 0;
+}
+
 export function startsWord(t: NormText, s: number): boolean {
   if (s === 0 || t.wordStart[s] === 1) return true;
-  return WORD_ENDINGS.has(t.codes[s - 1]);
+  return flag(t.codes[s - 1], IS_ENDING);
 }
 
 export function endsWord(t: NormText, e: number): boolean {
   if (e >= t.n || t.wordStart[e] === 1) return true;
-  return CONTINUATIONS.has(t.codes[e]);
+  return flag(t.codes[e], IS_CONTINUATION);
 }

@@ -97,49 +97,95 @@ export function myersMinDistance(peq: Int32Array, m: number, text: Uint8Array, f
  * This is the pigeonhole verifier: a piece of the alias occurs exactly, so a
  * near miss with that piece intact exists iff the part before the piece
  * matches backwards from it and the part after matches forwards, within k
- * edits together. With k ≤ 2 the search branches instead of filling a table:
- * equal symbols are always matched (an optimal alignment may match equal
- * leading symbols), and at the first difference it tries a substitution, a
- * deletion and an insertion with one edit fewer — at most 1 + 3 + 9 short
- * comparison runs, and a look-alike that differs right after the shared piece
- * fails after a handful of symbol compares.
+ * edits together. Computed the Landau–Vishkin way: for e = 0, 1, … k edits,
+ * the furthest pattern position reachable on each diagonal (text offset −
+ * pattern offset, |d| ≤ e), extending every diagonal over equal symbols — at
+ * most (k + 1)² = 9 short comparison runs, unrolled for k ≤ 2 (the most
+ * maxEditsFor gives): no table, no recursion, and a look-alike that differs
+ * right after the shared piece fails after a handful of symbol compares.
  */
 export function anchoredEdits(
   pattern: Uint8Array, pFrom: number, pLen: number, dir: 1 | -1,
   text: Uint8Array, textFrom: number, textTo: number, anchor: number, k: number,
 ): number {
   if (pLen === 0) return 0;
+  if (k > 2) throw new RangeError('anchoredEdits: k ≤ 2 (maxEditsFor never gives more)');
   return dir > 0
-    ? forwardEdits(pattern, pFrom, pFrom + pLen, text, anchor, textTo, k)
-    : backwardEdits(pattern, pFrom + pLen - 1, pFrom - 1, text, anchor - 1, textFrom - 1, k);
+    ? forwardEdits(pattern, pFrom, pLen, text, anchor, textTo - anchor, k)
+    : backwardEdits(pattern, pFrom + pLen - 1, pLen, text, anchor - 1, anchor - textFrom, k);
 }
 
-/** pattern[i, pEnd) against text from j (text ends at tEnd); ≤ k or k + 1. */
-function forwardEdits(p: Uint8Array, i: number, pEnd: number, t: Uint8Array, j: number, tEnd: number, k: number): number {
-  while (i < pEnd && j < tEnd && p[i] === t[j]) { i++; j++; }
-  if (i === pEnd) return 0;
-  if (k === 0) return 1;
-  if (j === tEnd) return pEnd - i <= k ? pEnd - i : k + 1;
-  let best = 1 + forwardEdits(p, i + 1, pEnd, t, j + 1, tEnd, k - 1); // substitution
-  if (best === 1) return 1;
-  const del = 1 + forwardEdits(p, i + 1, pEnd, t, j, tEnd, k - 1); // pattern symbol missing from the text
-  if (del < best) { best = del; if (best === 1) return 1; }
-  const ins = 1 + forwardEdits(p, i, pEnd, t, j + 1, tEnd, k - 1); // extra text symbol
-  return ins < best ? ins : best;
+// The searches below are Landau–Vishkin for k ≤ 2, unrolled: `x…` is the
+// furthest pattern offset reached on diagonal d = (text offset − pattern
+// offset) with e edits (xm1 = d −1, x0 = d 0, xp1 = d +1, …), NONE where
+// unreachable. A diagonal is extended from the best of: a substitution on the
+// same diagonal (+1, +1), a deletion of a pattern symbol from d + 1 (+1, 0),
+// an insertion of a text symbol from d − 1 (0, +1); then over equal symbols.
+// `fwd`/`bwd` extend one diagonal; m is the pattern length and n the text
+// length available from the anchor.
+const NONE = -1_000_000;
+
+function fwd(p: Uint8Array, p0: number, m: number, t: Uint8Array, t0: number, n: number, x: number, d: number): number {
+  if (x === NONE || x + d < 0) return NONE;
+  while (x < m && x + d < n && p[p0 + x] === t[t0 + x + d]) x++;
+  return x;
 }
 
-/** pattern (i down to pStop, exclusive) against text from j downwards (text stops at tStop); ≤ k or k + 1. */
-function backwardEdits(p: Uint8Array, i: number, pStop: number, t: Uint8Array, j: number, tStop: number, k: number): number {
-  while (i > pStop && j > tStop && p[i] === t[j]) { i--; j--; }
-  if (i === pStop) return 0;
+function bwd(p: Uint8Array, p0: number, m: number, t: Uint8Array, t0: number, n: number, x: number, d: number): number {
+  if (x === NONE || x + d < 0) return NONE;
+  while (x < m && x + d < n && p[p0 - x] === t[t0 - x - d]) x++;
+  return x;
+}
+
+/** The start of diagonal d after one more edit, from the furthest points of the previous edit count. */
+function next(m: number, n: number, d: number, same: number, fromAbove: number, fromBelow: number): number {
+  let best = NONE;
+  if (same !== NONE && same < m && same + d < n) best = same + 1;
+  if (fromAbove !== NONE && fromAbove < m && fromAbove + 1 > best) best = fromAbove + 1;
+  if (fromBelow !== NONE && fromBelow + d - 1 < n && fromBelow > best) best = fromBelow;
+  return best;
+}
+
+/** p[p0 + i] against t[t0 + j] for i < m, j < n; ≤ k or k + 1 (k ≤ 2; larger k is searched as 2 and reported as k + 1 beyond). */
+function forwardEdits(p: Uint8Array, p0: number, m: number, t: Uint8Array, t0: number, n: number, k: number): number {
+  const x0 = fwd(p, p0, m, t, t0, n, 0, 0);
+  if (x0 >= m) return 0;
   if (k === 0) return 1;
-  if (j === tStop) return i - pStop <= k ? i - pStop : k + 1;
-  let best = 1 + backwardEdits(p, i - 1, pStop, t, j - 1, tStop, k - 1);
-  if (best === 1) return 1;
-  const del = 1 + backwardEdits(p, i - 1, pStop, t, j, tStop, k - 1);
-  if (del < best) { best = del; if (best === 1) return 1; }
-  const ins = 1 + backwardEdits(p, i, pStop, t, j - 1, tStop, k - 1);
-  return ins < best ? ins : best;
+  // one edit
+  const a0 = fwd(p, p0, m, t, t0, n, next(m, n, 0, x0, NONE, NONE), 0);
+  if (a0 >= m) return 1;
+  const am1 = fwd(p, p0, m, t, t0, n, next(m, n, -1, NONE, x0, NONE), -1);
+  if (am1 >= m) return 1;
+  const ap1 = fwd(p, p0, m, t, t0, n, next(m, n, 1, NONE, NONE, x0), 1);
+  if (ap1 >= m) return 1;
+  if (k === 1) return 2;
+  // two edits
+  if (fwd(p, p0, m, t, t0, n, next(m, n, 0, a0, ap1, am1), 0) >= m) return 2;
+  if (fwd(p, p0, m, t, t0, n, next(m, n, -1, am1, a0, NONE), -1) >= m) return 2;
+  if (fwd(p, p0, m, t, t0, n, next(m, n, 1, ap1, NONE, a0), 1) >= m) return 2;
+  if (fwd(p, p0, m, t, t0, n, next(m, n, -2, NONE, am1, NONE), -2) >= m) return 2;
+  if (fwd(p, p0, m, t, t0, n, next(m, n, 2, NONE, NONE, ap1), 2) >= m) return 2;
+  return 3;
+}
+
+/** p[p0 - i] against t[t0 - j] for i < m, j < n (both running backwards); ≤ k or k + 1 (k ≤ 2, as above). */
+function backwardEdits(p: Uint8Array, p0: number, m: number, t: Uint8Array, t0: number, n: number, k: number): number {
+  const x0 = bwd(p, p0, m, t, t0, n, 0, 0);
+  if (x0 >= m) return 0;
+  if (k === 0) return 1;
+  const a0 = bwd(p, p0, m, t, t0, n, next(m, n, 0, x0, NONE, NONE), 0);
+  if (a0 >= m) return 1;
+  const am1 = bwd(p, p0, m, t, t0, n, next(m, n, -1, NONE, x0, NONE), -1);
+  if (am1 >= m) return 1;
+  const ap1 = bwd(p, p0, m, t, t0, n, next(m, n, 1, NONE, NONE, x0), 1);
+  if (ap1 >= m) return 1;
+  if (k === 1) return 2;
+  if (bwd(p, p0, m, t, t0, n, next(m, n, 0, a0, ap1, am1), 0) >= m) return 2;
+  if (bwd(p, p0, m, t, t0, n, next(m, n, -1, am1, a0, NONE), -1) >= m) return 2;
+  if (bwd(p, p0, m, t, t0, n, next(m, n, 1, ap1, NONE, a0), 1) >= m) return 2;
+  if (bwd(p, p0, m, t, t0, n, next(m, n, -2, NONE, am1, NONE), -2) >= m) return 2;
+  if (bwd(p, p0, m, t, t0, n, next(m, n, 2, NONE, NONE, ap1), 2) >= m) return 2;
+  return 3;
 }
 
 export interface Alignment {
@@ -149,14 +195,19 @@ export interface Alignment {
   end: number;
 }
 
-let dpCost = new Float64Array(64);
+let dpCost = new Int32Array(64);
 let dpFrom = new Int32Array(64);
+/** Costs in half edits (every cost is a multiple of CLOSE_COST = 0.5), so the DP is integer arithmetic. */
+const SUB2 = Uint8Array.from(SUB_COST, (c) => Math.round(c * 2));
+const INDEL2 = Uint8Array.from(INDEL_COST, (c) => Math.round(c * 2));
+const UNREACHABLE = 1 << 28;
 
 /**
  * Best weighted alignment of the whole pattern against a substring of
  * text[from, to) that starts on a first symbol (jFirst) and ends on a last
  * symbol (jLast) of a character. Ties prefer the lower distance, then the span
- * closest to the pattern's length. Returns null when nothing is ≤ budget.
+ * closest to the pattern's length. Returns null when nothing is ≤ budget —
+ * as soon as a whole row of the table exceeds it (costs only grow along a path).
  */
 export function alignWeighted(
   pattern: Uint8Array, text: Uint8Array, from: number, to: number,
@@ -165,8 +216,9 @@ export function alignWeighted(
   const m = pattern.length;
   const w = to - from;
   const cols = w + 1;
+  const limit = Math.round(budget * 2);
   if (dpCost.length < 2 * cols) {
-    dpCost = new Float64Array(2 * cols * 2);
+    dpCost = new Int32Array(2 * cols * 2);
     dpFrom = new Int32Array(2 * cols * 2);
   }
   // Two rolling rows; dpFrom carries the start column of the best path.
@@ -174,38 +226,43 @@ export function alignWeighted(
   let cur = cols;
   for (let j = 0; j <= w; j++) {
     const startable = j < w && jFirst[from + j] === 1;
-    dpCost[prev + j] = startable ? 0 : Infinity;
+    dpCost[prev + j] = startable ? 0 : UNREACHABLE;
     dpFrom[prev + j] = j;
   }
   for (let i = 1; i <= m; i++) {
     const pc = pattern[i - 1];
-    const del = INDEL_COST[pc];
-    dpCost[cur] = dpCost[prev] + del;
+    const del = INDEL2[pc];
+    const row = pc * ALPHABET_SIZE;
+    let rowMin = dpCost[prev] + del;
+    dpCost[cur] = rowMin;
     dpFrom[cur] = dpFrom[prev];
     for (let j = 1; j <= w; j++) {
       const tc = text[from + j - 1];
-      let best = dpCost[prev + j - 1] + SUB_COST[pc * ALPHABET_SIZE + tc];
+      let best = dpCost[prev + j - 1] + SUB2[row + tc];
       let src = dpFrom[prev + j - 1];
       const up = dpCost[prev + j] + del;
       if (up < best) { best = up; src = dpFrom[prev + j]; }
-      const left = dpCost[cur + j - 1] + INDEL_COST[tc];
+      const left = dpCost[cur + j - 1] + INDEL2[tc];
       if (left < best) { best = left; src = dpFrom[cur + j - 1]; }
       dpCost[cur + j] = best;
       dpFrom[cur + j] = src;
+      if (best < rowMin) rowMin = best;
     }
+    if (rowMin > limit) return null;
     const t = prev; prev = cur; cur = t;
   }
   let found: Alignment | null = null;
+  let foundCost = 0;
   for (let j = 1; j <= w; j++) {
     if (jLast[from + j - 1] !== 1) continue;
     const d = dpCost[prev + j];
-    if (d > budget + 1e-9) continue;
+    if (d > limit) continue;
     const start = from + dpFrom[prev + j];
     const end = from + j;
     if (start >= end) continue;
-    if (!found || d < found.distance - 1e-9 ||
-      (Math.abs(d - found.distance) < 1e-9 && Math.abs(end - start - m) < Math.abs(found.end - found.start - m))) {
-      found = { distance: d, start, end };
+    if (!found || d < foundCost || (d === foundCost && Math.abs(end - start - m) < Math.abs(found.end - found.start - m))) {
+      found = { distance: d / 2, start, end };
+      foundCost = d;
     }
   }
   return found;
