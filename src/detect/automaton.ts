@@ -29,6 +29,13 @@ export interface Automaton {
   readonly dictLink: Int32Array;
   /** Pattern lengths in symbols. */
   readonly patternLength: Int32Array;
+  /**
+   * Depth of each state (symbols from the root). The state after a text is
+   * the longest suffix of it that is a prefix of some pattern, so a scan that
+   * resumes later (split phrases) may reuse a state only when its depth fits
+   * in the text kept.
+   */
+  readonly depth: Int32Array;
 }
 
 /** Builds the automaton for `patterns` (ids are array indices). */
@@ -37,6 +44,7 @@ export function buildAutomaton(patterns: readonly Uint8Array[], alpha: number): 
   let delta = new Int32Array(cap * alpha).fill(-1);
   let states = 1;
   const own: number[][] = [[]];
+  const depthOf: number[] = [0];
   for (let p = 0; p < patterns.length; p++) {
     const pat = patterns[p];
     let s = 0;
@@ -52,6 +60,7 @@ export function buildAutomaton(patterns: readonly Uint8Array[], alpha: number): 
         }
         next = states++;
         own.push([]);
+        depthOf.push(i + 1);
         delta[at] = next;
       }
       s = next;
@@ -61,7 +70,7 @@ export function buildAutomaton(patterns: readonly Uint8Array[], alpha: number): 
   delta = delta.slice(0, states * alpha);
   const fail = new Int32Array(states);
   const order = breadthFirst(delta, fail, states, alpha);
-  return renumber(finishOutputs(delta, fail, order, own, patterns, alpha), order);
+  return renumber(finishOutputs(delta, fail, order, own, patterns, alpha, Int32Array.from(depthOf)), order);
 }
 
 /** Renumbers states breadth-first (root, then `order`) and sign-encodes targets with outputs. */
@@ -77,8 +86,10 @@ function renumber(a: Automaton, order: Int32Array): Automaton {
   const outStart = new Int32Array(n);
   const outCount = new Int32Array(n);
   const dictLink = new Int32Array(n);
+  const depth = new Int32Array(n);
   for (let k = 0; k < n; k++) {
     const o = oldOf[k];
+    depth[k] = a.depth[o];
     hasOut[k] = a.hasOut[o];
     outStart[k] = a.outStart[o];
     outCount[k] = a.outCount[o];
@@ -92,7 +103,7 @@ function renumber(a: Automaton, order: Int32Array): Automaton {
       delta[k * alpha + c] = hasOut[t] === 1 ? ~t : t;
     }
   }
-  return { ...a, delta, hasOut, outStart, outCount, dictLink };
+  return { ...a, delta, hasOut, outStart, outCount, dictLink, depth };
 }
 
 /** Fills missing transitions (DFA completion) and failure links in BFS order. */
@@ -123,7 +134,7 @@ function breadthFirst(delta: Int32Array, fail: Int32Array, states: number, alpha
 
 function finishOutputs(
   delta: Int32Array, fail: Int32Array, order: Int32Array, own: number[][],
-  patterns: readonly Uint8Array[], alpha: number,
+  patterns: readonly Uint8Array[], alpha: number, depth: Int32Array,
 ): Automaton {
   const states = own.length;
   const outStart = new Int32Array(states);
@@ -145,7 +156,7 @@ function finishOutputs(
   }
   const patternLength = new Int32Array(patterns.length);
   patterns.forEach((p, i) => { patternLength[i] = p.length; });
-  return { alpha, states, delta, hasOut, outStart, outCount, outIds: Int32Array.from(flat), dictLink, patternLength };
+  return { alpha, states, delta, hasOut, outStart, outCount, outIds: Int32Array.from(flat), dictLink, patternLength, depth };
 }
 
 /**

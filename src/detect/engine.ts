@@ -1,8 +1,8 @@
 import type { Hit, Speaker, Utterance } from '../core/types.js';
 import type { CompiledRule, CompiledRuleSet } from './compile.js';
 import { evalNode, type Env, type Result, type Span } from './evaluate.js';
-import { createNormalizer, type NormText } from './normalize.js';
-import { scanText } from './scan.js';
+import { Normalizer, type NormText } from './normalize.js';
+import { Carry, carryTail, scanText, type ScanResult } from './scan.js';
 import type { CallContext, CallDetector, DetectionEngine, RuleInfo } from './types.js';
 
 // The DetectionEngine over a compiled rule set, and its per-call detector:
@@ -12,6 +12,12 @@ import type { CallContext, CallDetector, DetectionEngine, RuleInfo } from './typ
 export interface EngineOptions {
   /** Max pause between two utterances of one speaker for a split phrase, ms. */
   splitGapMs?: number;
+  /**
+   * Carry the scan of an utterance's tail into the next utterance instead of
+   * normalising and scanning it again (default true; false exists so tests can
+   * check that both give the same hits).
+   */
+  carryTails?: boolean;
 }
 
 export interface RadarEngine extends DetectionEngine {
@@ -28,9 +34,20 @@ interface Tail {
   cut: number;
   /** Hits already raised on the previous utterance: "ruleId@start" (usually none). */
   emitted: readonly string[];
+  /** The tail as normalised and scanned with the previous utterance (reused in place). */
+  carry: Carry;
 }
 
 const NO_HITS: readonly string[] = [];
+
+/** Per engine, shared by its detectors (push() is synchronous). */
+interface Shared {
+  normalizer: Normalizer;
+  /** Carries of closed calls, for reuse. */
+  carries: Carry[];
+}
+
+const MAX_POOLED_CARRIES = 256;
 
 const SEPARATOR = ' ';
 
@@ -39,6 +56,7 @@ export function createEngine(cs: CompiledRuleSet, opts: EngineOptions = {}): Rad
     id: r.id, category: r.category, severity: r.severity, description: r.description, speakers: [...r.speakers],
   }));
   const splitGapMs = opts.splitGapMs ?? 5000;
+  const carryTails = opts.carryTails ?? true;
   return {
     version: cs.version,
     ruleCount: cs.rules.length,
@@ -46,7 +64,7 @@ export function createEngine(cs: CompiledRuleSet, opts: EngineOptions = {}): Rad
     rules,
     compiled: cs,
     // One normaliser per engine: push() is synchronous, so detectors can share its buffers.
-    openCall: ((normalize) => (ctx: CallContext) => new Detector(cs, ctx, splitGapMs, normalize))(createNormalizer()),
+    openCall: ((shared) => (ctx: CallContext) => new Detector(cs, ctx, splitGapMs, carryTails, shared))({ normalizer: new Normalizer(), carries: [] }),
   };
 }
 
@@ -54,30 +72,59 @@ class Detector implements CallDetector {
   private readonly tails = new Map<Speaker, Tail>();
   private readonly hist: number[][][] = [];
   private closed = false;
+  /** The scan of the utterance being pushed (valid during push()). */
+  private scan: ScanResult | null = null;
 
   constructor(
     private readonly cs: CompiledRuleSet,
     private readonly ctx: CallContext,
     private readonly splitGapMs: number,
-    private readonly normalize: (text: string) => NormText,
-  ) {}
+    private readonly carryTails: boolean,
+    private readonly shared: Shared,
+  ) {
+    this.normalizer = shared.normalizer;
+  }
+
+  private readonly normalizer: Normalizer;
 
   push(u: Utterance): Hit[] {
     if (this.closed) return [];
     // No rule listens to this speaker: nothing to scan (agent speech with the default rules).
     if (!this.cs.speakers.has(u.speaker)) return [];
     const tail = this.tailFor(u);
-    const source = tail ? tail.text + SEPARATOR + u.text : u.text;
-    const offset = tail ? tail.text.length + SEPARATOR.length : 0;
-    const t = this.normalize(source);
-    const tailEnd = tail ? countBefore(t, offset) : 0;
-    const hits = this.detect(u, t, tailEnd, offset, tail);
-    if (u.final) this.rememberTail(u, hits);
+    let t: NormText;
+    let offset = 0;
+    let tailEnd = 0;
+    let carry: Carry | null = null;
+    if (!tail) {
+      t = this.normalizer.normalize(u.text);
+    } else {
+      // The text scanned is tail + ' ' + utterance. The tail was normalised and
+      // scanned with the previous utterance: continue from there when it could be
+      // carried, else normalise and scan it again (same result, more work).
+      const source = tail.text + SEPARATOR + u.text;
+      offset = tail.text.length + SEPARATOR.length;
+      if (tail.carry.valid) {
+        carry = tail.carry;
+        t = this.normalizer.after(carry, source, u.text, offset);
+        tailEnd = carry.n;
+      } else {
+        t = this.normalizer.normalize(source);
+        tailEnd = countBefore(t, offset);
+      }
+    }
+    const hits = this.detect(u, t, tailEnd, offset, tail, carry);
+    if (u.final) this.rememberTail(u, hits, offset);
+    this.scan = null;
     return hits;
   }
 
   close(): void {
     this.closed = true;
+    // Carries are a dozen small buffers each: closed calls hand theirs back to the engine.
+    for (const tail of this.tails.values()) {
+      if (this.shared.carries.length < MAX_POOLED_CARRIES) this.shared.carries.push(tail.carry);
+    }
     this.tails.clear();
   }
 
@@ -87,8 +134,11 @@ class Detector implements CallDetector {
     return u.startMs - prev.endMs <= this.splitGapMs ? prev : null;
   }
 
-  /** Keeps the end of a final utterance: long enough for the longest term, cut at a space. */
-  private rememberTail(u: Utterance, hits: Hit[]): void {
+  /**
+   * Keeps the end of a final utterance: long enough for the longest term, cut at
+   * a space; `offset` is where the utterance starts in the text just scanned.
+   */
+  private rememberTail(u: Utterance, hits: Hit[], offset: number): void {
     const keep = this.cs.maxTermLength * 2 + 2;
     let cut = 0;
     if (u.text.length > keep) {
@@ -97,18 +147,28 @@ class Detector implements CallDetector {
       if (space >= 0 && space < u.text.length - 1) cut = space + 1;
     }
     const emitted = hits.length === 0 ? NO_HITS : hits.map((h) => `${h.ruleId}@${h.start}`);
-    const tail = this.tails.get(u.speaker);
+    let tail = this.tails.get(u.speaker);
     const text = cut === 0 ? u.text : u.text.slice(cut);
     if (tail) {
       // Reused in place: one object per speaker and call, not one per utterance.
       tail.text = text; tail.utteranceId = u.id; tail.endMs = u.endMs; tail.cut = cut; tail.emitted = emitted;
     } else {
-      this.tails.set(u.speaker, { text, utteranceId: u.id, endMs: u.endMs, cut, emitted });
+      tail = { text, utteranceId: u.id, endMs: u.endMs, cut, emitted, carry: this.shared.carries.pop() ?? new Carry() };
+      this.tails.set(u.speaker, tail);
+    }
+    // Carried only when the tail starts at a word (a space or the utterance start before it):
+    // then its characters normalise exactly as they did inside the utterance.
+    const scan = this.scan;
+    if (this.carryTails && scan && (cut === 0 || u.text.charCodeAt(cut - 1) === 0x20)) {
+      carryTail(this.cs, scan, countBefore(scan.t, offset + cut), offset + cut, tail.carry);
+    } else {
+      tail.carry.valid = false;
     }
   }
 
-  private detect(u: Utterance, t: NormText, tailEnd: number, offset: number, tail: Tail | null): Hit[] {
-    const scan = scanText(this.cs, t, tailEnd);
+  private detect(u: Utterance, t: NormText, tailEnd: number, offset: number, tail: Tail | null, carry: Carry | null): Hit[] {
+    const scan = scanText(this.cs, t, tailEnd, carry);
+    this.scan = scan;
     if (scan.occ.length === 0) return [];
     const toEval = triggeredRules(this.cs, scan.occ);
     if (toEval.length === 0) return [];

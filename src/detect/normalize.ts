@@ -35,6 +35,28 @@ export interface NormText {
   /** 1 on the first / last symbol of a normalised character. */
   jFirst: Uint8Array;
   jLast: Uint8Array;
+  /** 1 when sentence punctuation followed the last normalised character (a text appended would see a break). */
+  pendingBreak: number;
+}
+
+/**
+ * Normalised characters and jamo carried over from an earlier text (the tail
+ * of a speaker's previous utterance, see carry.ts): a text normalised after
+ * it continues from these arrays instead of normalising the tail again.
+ */
+export interface NormPrefix {
+  n: number;
+  codes: Uint16Array;
+  origStart: Int32Array;
+  origEnd: Int32Array;
+  wordStart: Uint8Array;
+  breakBefore: Uint8Array;
+  pendingBreak: number;
+  jn: number;
+  sym: Uint8Array;
+  jNorm: Int32Array;
+  jFirst: Uint8Array;
+  jLast: Uint8Array;
 }
 
 /**
@@ -140,6 +162,10 @@ class Builder {
     this.pendingWord = 0;
     this.pendingBreak = 0;
   }
+  /** Room for at least `need` characters. */
+  ensure(need: number): void {
+    while (this.codes.length < need) this.grow();
+  }
   private grow(): void {
     const cap = this.codes.length * 2 + 8;
     const g = <T extends Uint16Array | Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
@@ -156,20 +182,20 @@ class Builder {
 }
 
 /** Emits a run of Latin letters [s, e): transliterated as a whole word, or letter by letter. */
-function pushLatinRun(b: Builder, text: string, s: number, e: number): void {
+function pushLatinRun(b: Builder, text: string, s: number, e: number, off: number): void {
   let word = '';
   for (let i = s; i < e; i++) word += String.fromCharCode(fold(text.charCodeAt(i)));
   const hangul = word.length > 1 ? TRANSLITERATIONS[word] : undefined;
   if (hangul) {
-    for (let k = 0; k < hangul.length; k++) b.push(hangul.charCodeAt(k), s, e);
+    for (let k = 0; k < hangul.length; k++) b.push(hangul.charCodeAt(k), s + off, e + off);
     return;
   }
-  for (let i = s; i < e; i++) b.push(word.charCodeAt(i - s), i, i + 1);
+  for (let i = s; i < e; i++) b.push(word.charCodeAt(i - s), i + off, i + off + 1);
 }
 
 /** Normalises `text` (see the file comment). Linear in the text length. */
 export function normalize(text: string): NormText {
-  return run(new Builder(text.length + 4), text);
+  return run(new Builder(text.length + 4), text, text, 0, 0);
 }
 
 /**
@@ -177,14 +203,47 @@ export function normalize(text: string): NormText {
  * utterance. The returned NormText is valid until the next call.
  */
 export function createNormalizer(): (text: string) => NormText {
-  const b = new Builder(256);
-  return (text) => {
-    b.reset();
-    return run(b, text);
-  };
+  return new Normalizer().normalize;
 }
 
-function run(b: Builder, text: string): NormText {
+/**
+ * A normaliser with reusable buffers (the NormText it returns is valid until
+ * its next call). `after` continues from carried characters: the result is
+ * the normalisation of `prefixText + ' ' + text` when `prefix` is the
+ * normalisation of `prefixText` — only `text` is read and normalised.
+ */
+export class Normalizer {
+  private readonly b = new Builder(256);
+
+  readonly normalize = (text: string): NormText => {
+    this.b.reset();
+    return run(this.b, text, text, 0, 0);
+  };
+
+  /** `source` is the whole text (prefix text, separator, text); `text` starts at `offset` in it. */
+  after(prefix: NormPrefix, source: string, text: string, offset: number): NormText {
+    const b = this.b;
+    b.reset();
+    const n = prefix.n;
+    b.ensure(n + 1);
+    const { codes, origStart, origEnd, wordStart, breakBefore } = b;
+    const pc = prefix.codes, ps = prefix.origStart, pe = prefix.origEnd, pw = prefix.wordStart, pb = prefix.breakBefore;
+    for (let k = 0; k < n; k++) {
+      codes[k] = pc[k];
+      origStart[k] = ps[k];
+      origEnd[k] = pe[k];
+      wordStart[k] = pw[k];
+      breakBefore[k] = pb[k];
+    }
+    b.n = n;
+    // The separator before `text` starts a word; punctuation at the prefix's end still counts.
+    b.pendingWord = 1;
+    b.pendingBreak = prefix.pendingBreak;
+    return run(b, source, text, offset, prefix);
+  }
+}
+
+function run(b: Builder, source: string, text: string, off: number, prefix: NormPrefix | 0): NormText {
   const len = text.length;
   let i = 0;
   while (i < len) {
@@ -192,7 +251,7 @@ function run(b: Builder, text: string): NormText {
     if (code >= 0x1100 && code <= 0x1112) {
       const composed = composeConjoining(text, i);
       if (composed) {
-        b.push(composed[0], i, i + composed[1]);
+        b.push(composed[0], i + off, i + off + composed[1]);
         i += composed[1];
         continue;
       }
@@ -206,18 +265,18 @@ function run(b: Builder, text: string): NormText {
     } else if (cls === 2) {
       let j = i + 1;
       while (j < len && classOf(fold(text.charCodeAt(j))) === 2) j++;
-      pushLatinRun(b, text, i, j);
+      pushLatinRun(b, text, i, j, off);
       // A Latin run is its own word: "KBS에" still lets the particle follow.
       i = j;
     } else {
-      b.push(folded, i, i + 1);
+      b.push(folded, i + off, i + off + 1);
       i++;
     }
   }
-  return withJamo(text, b);
+  return withJamo(source, b, prefix);
 }
 
-function withJamo(source: string, b: Builder): NormText {
+function withJamo(source: string, b: Builder, prefix: NormPrefix | 0): NormText {
   const n = b.n;
   const need = n * 4 + 4;
   if (b.sym.length < need) {
@@ -229,7 +288,20 @@ function withJamo(source: string, b: Builder): NormText {
   }
   const { sym, jNorm, jFirst, jLast } = b;
   let jn = 0;
-  for (let k = 0; k < n; k++) {
+  let k0 = 0;
+  if (prefix !== 0) {
+    // The prefix's symbols are carried as they were.
+    jn = prefix.jn;
+    k0 = prefix.n;
+    const ps = prefix.sym, pn = prefix.jNorm, pf = prefix.jFirst, pl = prefix.jLast;
+    for (let j = 0; j < jn; j++) {
+      sym[j] = ps[j];
+      jNorm[j] = pn[j];
+      jFirst[j] = pf[j];
+      jLast[j] = pl[j];
+    }
+  }
+  for (let k = k0; k < n; k++) {
     const from = jn;
     jn = pushSymbols(b.codes[k], sym, jn);
     for (let j = from; j < jn; j++) { jNorm[j] = k; jFirst[j] = 0; jLast[j] = 0; }
@@ -240,7 +312,7 @@ function withJamo(source: string, b: Builder): NormText {
     source, n,
     codes: b.codes, origStart: b.origStart, origEnd: b.origEnd,
     wordStart: b.wordStart, breakBefore: b.breakBefore,
-    jn, sym, jNorm, jFirst, jLast,
+    jn, sym, jNorm, jFirst, jLast, pendingBreak: b.pendingBreak,
   };
 }
 

@@ -1,7 +1,7 @@
 import { endsWord, startsWord } from './boundaries.js';
 import type { Alias, CompiledRuleSet } from './compile.js';
 import { alignWeighted, anchoredEdits } from './fuzzy.js';
-import type { NormText } from './normalize.js';
+import type { NormPrefix, NormText } from './normalize.js';
 
 // One pass of the automaton over a normalised text, then the checks that need
 // the position: syllable alignment, word boundaries, fuzzy verification.
@@ -25,6 +25,54 @@ export interface ScanResult {
   cancel: Occ[];
   /** Normalised positions where a clause ends (punctuation or a break word). */
   breaks: number[];
+  /** Automaton state after the last symbol (for carrying the scan into the next utterance). */
+  state: number;
+  /** occ[0, occExact) come from the automaton pass (exact patterns); the rest are verified near misses. */
+  occExact: number;
+  /** breaks[0, breaksPunct) are from punctuation/endings (findBreaks); the rest are break words. */
+  breaksPunct: number;
+}
+
+/**
+ * What a scan of `tail + ' ' + next` needs from the scan of the text the tail
+ * ends: the tail's normalised characters and jamo, the automaton state after
+ * it, the exact occurrences inside it, and the near-miss candidates found in
+ * it whose window reaches past its end (in the tail's own coordinates).
+ * Resuming from it gives exactly the result of scanning the concatenation
+ * afresh, without normalising or scanning the tail again (see docs/detection.md).
+ */
+export class Carry implements NormPrefix {
+  n = 0;
+  codes = new Uint16Array(64);
+  origStart = new Int32Array(64);
+  origEnd = new Int32Array(64);
+  wordStart = new Uint8Array(64);
+  breakBefore = new Uint8Array(64);
+  pendingBreak = 0;
+  jn = 0;
+  sym = new Uint8Array(192);
+  jNorm = new Int32Array(192);
+  jFirst = new Uint8Array(192);
+  jLast = new Uint8Array(192);
+  /** Automaton state after the tail, or -1: run the automaton over the tail's symbols again (state only). */
+  state = 0;
+  /** Occurrences from the automaton pass, by kind; break words as positions. */
+  occ: Occ[] = [];
+  neg: Occ[] = [];
+  cancel: Occ[] = [];
+  occN = 0;
+  negN = 0;
+  cancelN = 0;
+  breakWords: Int32Array = new Int32Array(8);
+  breakN = 0;
+  /** Exact matches of fuzzy aliases (alias, symbol start): near misses at the same start are skipped. */
+  exact: Int32Array = new Int32Array(16);
+  exactN = 0;
+  /** Pending candidates: (use, symbol position, length) triples. */
+  cand: Int32Array = new Int32Array(48);
+  candN = 0;
+  /** False when the tail cannot be carried (the caller normalises and scans it again). */
+  valid = false;
 }
 
 /** Near misses always need a clean word end: a fuzzy 신문고 must not eat 신문 구독료. */
@@ -34,7 +82,7 @@ function boundariesOk(a: Alias, t: NormText, s: number, e: number, fuzzy: boolea
   return true;
 }
 
-const SENTENCE_ENDS = new Set([...'요다죠까'].map((c) => c.charCodeAt(0)));
+const [END_YO, END_DA, END_JYO, END_KKA] = [...'요다죠까'].map((c) => c.charCodeAt(0));
 
 /**
  * Clause ends for negation scope: sentence punctuation, and — because STT rarely
@@ -46,7 +94,8 @@ function findBreaks(t: NormText, out: number[]): void {
   for (let k = 1; k < t.n; k++) {
     if (t.breakBefore[k] === 1) { out.push(k); continue; }
     if (t.wordStart[k] !== 1) continue;
-    if (SENTENCE_ENDS.has(t.codes[k - 1])) out.push(k);
+    const c = t.codes[k - 1];
+    if (c === END_YO || c === END_DA || c === END_JYO || c === END_KKA) out.push(k);
   }
 }
 
@@ -66,6 +115,11 @@ interface Scratch {
   seenStamp: Int32Array;
   seenStart: Int32Array;
   token: number;
+  /** Candidates recorded by the last scan. */
+  cands: number;
+  /** Exact matches of fuzzy aliases in the last scan, in scan order (for carrying): (alias, start) pairs. */
+  ex: Int32Array;
+  exN: number;
   res: ScanResult;
 }
 
@@ -78,8 +132,8 @@ function scratchFor(cs: CompiledRuleSet): Scratch {
     s = {
       candUse: new Int32Array(256), candPos: new Int32Array(256), candLen: new Int32Array(256),
       exactStamp: new Int32Array(n), exactStart: new Int32Array(n), seenStamp: new Int32Array(n), seenStart: new Int32Array(n),
-      token: 0,
-      res: { t: null as unknown as NormText, occ: [], neg: [], cancel: [], breaks: [] },
+      token: 0, cands: 0, ex: new Int32Array(32), exN: 0,
+      res: { t: null as unknown as NormText, occ: [], neg: [], cancel: [], breaks: [], state: 0, occExact: 0, breaksPunct: 0 },
     };
     scratches.set(cs, s);
   }
@@ -89,11 +143,15 @@ function scratchFor(cs: CompiledRuleSet): Scratch {
 /**
  * `tailEnd` (normalised chars) marks text already scanned with the previous
  * utterance: near misses lying wholly inside it are not verified again.
+ * With a valid `carry`, `t` begins with the carried tail (t.n ≥ carry.n,
+ * tailEnd = carry.n): the automaton resumes after it and the tail's
+ * occurrences and pending candidates are taken from the carry — the result is
+ * the same as scanning all of `t`.
  *
  * The result (and its arrays) is reused by the next scan of the same rule set:
  * the engine evaluates it synchronously before scanning again.
  */
-export function scanText(cs: CompiledRuleSet, t: NormText, tailEnd = 0): ScanResult {
+export function scanText(cs: CompiledRuleSet, t: NormText, tailEnd = 0, carry: Carry | null = null): ScanResult {
   const sc = scratchFor(cs);
   const res = sc.res;
   res.t = t;
@@ -101,7 +159,9 @@ export function scanText(cs: CompiledRuleSet, t: NormText, tailEnd = 0): ScanRes
   res.neg.length = 0;
   res.cancel.length = 0;
   res.breaks.length = 0;
+  sc.exN = 0;
   findBreaks(t, res.breaks);
+  res.breaksPunct = res.breaks.length;
   const token = ++sc.token;
   let cands = 0;
   const { aliases, automaton, flat } = cs;
@@ -109,10 +169,37 @@ export function scanText(cs: CompiledRuleSet, t: NormText, tailEnd = 0): ScanRes
   const { useStart, useAlias, usePiece, useDist, patHasPiece, aliasLen, maxEdits } = flat;
   const { sym, jFirst, jLast, jNorm, jn } = t;
   // Near misses lying wholly in the previous utterance's tail were verified with it.
-  const tailSym = tailEnd > 0 ? firstSymbolOf(t, tailEnd) : 0;
-  // The automaton loop is inlined (no per-occurrence callback).
+  const tailSym = carry ? carry.jn : tailEnd > 0 ? firstSymbolOf(t, tailEnd) : 0;
   let s = 0;
-  for (let i = 0; i < jn; i++) {
+  let i0 = 0;
+  if (carry) {
+    // What a scan of the tail would find, in the order it would find it.
+    for (let k = 0; k < carry.breakN; k++) res.breaks.push(carry.breakWords[k]);
+    for (let k = 0; k < carry.occN; k++) res.occ.push(carry.occ[k]);
+    for (let k = 0; k < carry.negN; k++) res.neg.push(carry.neg[k]);
+    for (let k = 0; k < carry.cancelN; k++) res.cancel.push(carry.cancel[k]);
+    for (let k = 0; k < carry.exactN; k += 2) {
+      const id = carry.exact[k];
+      sc.exactStamp[id] = token;
+      sc.exactStart[id] = carry.exact[k + 1];
+      pushExact(sc, id, carry.exact[k + 1]);
+    }
+    for (let k = 0; k < carry.candN; k += 3) {
+      if (cands === sc.candUse.length) growCandidates(sc);
+      sc.candUse[cands] = carry.cand[k];
+      sc.candPos[cands] = carry.cand[k + 1];
+      sc.candLen[cands++] = carry.cand[k + 2];
+    }
+    i0 = carry.jn;
+    s = carry.state;
+    if (s < 0) {
+      // The state after the whole previous text was deeper than the tail: rebuild it from the tail alone.
+      s = 0;
+      for (let i = 0; i < i0; i++) { s = delta[s * alpha + sym[i]]; if (s < 0) s = ~s; }
+    }
+  }
+  // The automaton loop is inlined (no per-occurrence callback).
+  for (let i = i0; i < jn; i++) {
     s = delta[s * alpha + sym[i]];
     if (s >= 0) continue;
     s = ~s;
@@ -141,14 +228,140 @@ export function scanText(cs: CompiledRuleSet, t: NormText, tailEnd = 0): ScanRes
           if (usePiece[u] >= 0) continue;
           const id = useAlias[u];
           const a = aliases[id];
-          if (a.fuzzy && useDist[u] === 0) { sc.exactStamp[id] = token; sc.exactStart[id] = jStart; }
+          if (a.fuzzy && useDist[u] === 0) {
+            sc.exactStamp[id] = token; sc.exactStart[id] = jStart;
+            pushExact(sc, id, jStart);
+          }
           addOcc(res, a, jNorm[jStart], jNorm[i] + 1, useDist[u]);
         }
       }
     }
   }
+  // (A state reporting outputs is stored negated in delta; `s` is always the plain state here.)
+  res.state = s;
+  res.occExact = res.occ.length;
+  sc.cands = cands;
   if (cands > 0) verifyCandidates(cs, res, sc, cands, token);
   return res;
+}
+
+/**
+ * Fills `carry` from the last scan of `cs` (whose result is `res`) for a tail
+ * that starts at normalised character `base` of the scanned text and runs to
+ * its end, with original offsets shifted by `-origShift`. The tail must start
+ * a word (the caller cuts at spacing) and hold at least one character.
+ */
+export function carryTail(cs: CompiledRuleSet, res: ScanResult, base: number, origShift: number, carry: Carry): void {
+  const t = res.t;
+  const sc = scratchFor(cs);
+  const n = t.n - base;
+  carry.valid = n > 0;
+  if (!carry.valid) return;
+  let jbase = 0;
+  while (jbase < t.jn && t.jNorm[jbase] < base) jbase++;
+  const jn = t.jn - jbase;
+  if (carry.codes.length < n) {
+    const cap = n * 2;
+    carry.codes = new Uint16Array(cap); carry.origStart = new Int32Array(cap); carry.origEnd = new Int32Array(cap);
+    carry.wordStart = new Uint8Array(cap); carry.breakBefore = new Uint8Array(cap);
+  }
+  if (carry.sym.length < jn) {
+    const cap = jn * 2;
+    carry.sym = new Uint8Array(cap); carry.jNorm = new Int32Array(cap); carry.jFirst = new Uint8Array(cap); carry.jLast = new Uint8Array(cap);
+  }
+  {
+    const { codes, origStart, origEnd, wordStart, breakBefore } = carry;
+    const tc = t.codes, ts = t.origStart, te = t.origEnd, tw = t.wordStart, tb = t.breakBefore;
+    for (let k = 0; k < n; k++) {
+      const x = base + k;
+      codes[k] = tc[x];
+      origStart[k] = ts[x] - origShift;
+      origEnd[k] = te[x] - origShift;
+      wordStart[k] = tw[x];
+      breakBefore[k] = tb[x];
+    }
+    // The tail starts the text it is carried into (never read there: breaks start at 1).
+    wordStart[0] = 1;
+    breakBefore[0] = 0;
+  }
+  carry.n = n;
+  carry.pendingBreak = t.pendingBreak;
+  {
+    const { sym, jNorm, jFirst, jLast } = carry;
+    const ts = t.sym, tn = t.jNorm, tf = t.jFirst, tl = t.jLast;
+    for (let j = 0; j < jn; j++) {
+      const x = jbase + j;
+      sym[j] = ts[x];
+      jNorm[j] = tn[x] - base;
+      jFirst[j] = tf[x];
+      jLast[j] = tl[x];
+    }
+  }
+  carry.jn = jn;
+  carry.state = cs.automaton.depth[res.state] <= jn ? res.state : -1;
+  // Occurrences starting in the tail (a fresh scan of it finds exactly those), shifted.
+  let m = 0;
+  for (let k = 0; k < res.occExact; k++) {
+    const o = res.occ[k];
+    if (o.s >= base) carry.occ[m++] = { alias: o.alias, s: o.s - base, e: o.e - base, dist: o.dist };
+  }
+  carry.occN = m;
+  carry.negN = shiftOccs(res.neg, base, carry.neg);
+  carry.cancelN = shiftOccs(res.cancel, base, carry.cancel);
+  m = 0;
+  for (let k = res.breaksPunct; k < res.breaks.length; k++) {
+    if (res.breaks[k] < base) continue;
+    if (m === carry.breakWords.length) carry.breakWords = growInt(carry.breakWords, m + 1);
+    carry.breakWords[m++] = res.breaks[k] - base;
+  }
+  carry.breakN = m;
+  m = 0;
+  for (let k = 0; k < sc.exN; k += 2) {
+    if (sc.ex[k + 1] < jbase) continue;
+    if (m + 2 > carry.exact.length) carry.exact = growInt(carry.exact, m + 2);
+    carry.exact[m++] = sc.ex[k];
+    carry.exact[m++] = sc.ex[k + 1] - jbase;
+  }
+  carry.exactN = m;
+  // Candidates in the tail whose window reaches past its end (the others were verified already).
+  m = 0;
+  const { useAlias, usePiece, aliasLen, maxEdits } = cs.flat;
+  const { candPos, candUse, candLen } = sc;
+  const end = t.jn;
+  for (let c = 0; c < sc.cands; c++) {
+    const pos = candPos[c];
+    if (pos < jbase) continue;
+    const u = candUse[c];
+    const id = useAlias[u];
+    if (pos - usePiece[u] + aliasLen[id] + maxEdits[id] <= end) continue;
+    if (m + 3 > carry.cand.length) carry.cand = growInt(carry.cand, m + 3);
+    carry.cand[m++] = u;
+    carry.cand[m++] = pos - jbase;
+    carry.cand[m++] = candLen[c];
+  }
+  carry.candN = m;
+}
+
+/** Copies the occurrences starting at or after `base` into `to`, shifted; returns how many. */
+function shiftOccs(from: Occ[], base: number, to: Occ[]): number {
+  let m = 0;
+  for (let k = 0; k < from.length; k++) {
+    const o = from[k];
+    if (o.s >= base) to[m++] = { alias: o.alias, s: o.s - base, e: o.e - base, dist: o.dist };
+  }
+  return m;
+}
+
+function pushExact(sc: Scratch, id: number, start: number): void {
+  if (sc.exN + 2 > sc.ex.length) sc.ex = growInt(sc.ex, sc.exN + 2);
+  sc.ex[sc.exN++] = id;
+  sc.ex[sc.exN++] = start;
+}
+
+function growInt(x: Int32Array, need: number): Int32Array {
+  const y = new Int32Array(Math.max(need, x.length * 2));
+  y.set(x);
+  return y;
 }
 
 function growCandidates(sc: Scratch): void {
