@@ -17,8 +17,10 @@ import { categoryLabel } from './labels.js';
 import { caseRef, checkTransition, dueDate, OPEN_STATUSES, type CaseStatus } from './workflow.js';
 
 // Complaint-case operations. Each is one transaction holding the change, its
-// case_events history row and its audit entry; alert changes also append an
-// outbox event, which the caller publishes on the bus after commit.
+// case_events history row, its audit entry and an outbox event (`case.<change>`,
+// delivered to subscribers like alerts); alert changes append their own
+// `alert.updated`. Events are published on the bus after commit: returned in
+// `CaseChange.events`, or handed to the optional `publish` callback.
 
 export const SYSTEM_ACTOR: Actor = { id: null, name: 'system' };
 
@@ -35,13 +37,36 @@ export interface CaseInput {
 
 export interface CaseChange {
   case: Case;
-  /** Outbox events for alerts touched by the change (publish after commit). */
+  /** Outbox events of the change — the case's own and those of alerts it touched (publish after commit). */
   events: StoredEvent[];
 }
 
-async function record(q: Queryable, actor: Actor, c: Case, type: string, details: Record<string, unknown>) {
+/** Publishes committed outbox events on the bus (the routes' publisher). */
+export type PublishEvents = (events: StoredEvent[]) => void;
+
+/** What a case event tells receivers about the case (no description: it can be long and holds transcript lines). */
+export function caseSummary(c: Case) {
+  return {
+    id: c.id, ref: c.ref, title: c.title, status: c.status, statusReason: c.statusReason, category: c.category, severity: c.severity,
+    customerId: c.customerId, assigneeId: c.assigneeId, assigneeName: c.assigneeName, dueAt: c.dueAt, overdue: c.overdue,
+    source: c.source, repeat: c.repeat, repeatCount: c.repeatCount, createdAt: c.createdAt, updatedAt: c.updatedAt,
+  };
+}
+
+/** History row, audit entry and outbox event of one change, the event added to `out`. */
+async function record(q: Queryable, actor: Actor, c: Case, type: string, details: Record<string, unknown>, out: StoredEvent[]) {
   await repo.appendCaseEvent(q, c.id, actor, type, details);
   await audit.appendAudit(q, actor, `case.${type}`, { type: 'case', id: c.id }, { ref: c.ref, ...details });
+  const now = (await repo.getCase(q, c.id)) ?? c;
+  out.push(await eventsRepo.appendEvent(q, `case.${type}`, c.id, { case: caseSummary(now), change: type, details, by: actor.name }));
+}
+
+/** One transaction whose outbox events go to `publish` once it has committed. */
+async function inTx<T>(db: Db, publish: PublishEvents | undefined, fn: (q: Queryable, out: StoredEvent[]) => Promise<T>): Promise<T> {
+  const out: StoredEvent[] = [];
+  const result = await db.tx((q) => fn(q, out));
+  publish?.(out);
+  return result;
 }
 
 async function checkAssignee(q: Queryable, assigneeId: string | null | undefined) {
@@ -58,6 +83,7 @@ async function linkCall(q: Queryable, caseId: string, callId: string, repeat = f
 /** Opens a case by hand (a letter, a walk-in, a complaint forwarded by the FSS …). */
 export async function createCase(db: Db, cfg: VomConfig, actor: Actor, input: CaseInput): Promise<CaseChange> {
   return db.tx(async (q) => {
+    const events: StoredEvent[] = [];
     await checkAssignee(q, input.assigneeId);
     const prior = input.customerId && input.category
       ? await repo.findRecentCase(q, input.customerId, input.category, new Date().toISOString(), cfg.repeatWindowDays)
@@ -80,8 +106,8 @@ export async function createCase(db: Db, cfg: VomConfig, actor: Actor, input: Ca
     await record(q, actor, c, 'created', {
       source: 'manual', severity: c.severity, category: c.category, dueAt: c.dueAt, assigneeId: c.assigneeId,
       ...(prior ? { repeatOf: prior.id, repeatOfRef: prior.ref } : {}),
-    });
-    return { case: (await repo.getCase(q, c.id))!, events: [] };
+    }, events);
+    return { case: (await repo.getCase(q, c.id))!, events };
   });
 }
 
@@ -123,6 +149,7 @@ export async function createCaseFromAlert(db: Db, cfg: VomConfig, actor: Actor, 
         ? await repo.findRecentCase(q, customerId, alert.category, new Date().toISOString(), cfg.repeatWindowDays)
         : null;
     const joinExisting = recent !== null && OPEN_STATUSES.includes(recent.status);
+    const caseEvents: StoredEvent[] = [];
 
     let target: Case;
     if (joinExisting) {
@@ -132,7 +159,7 @@ export async function createCaseFromAlert(db: Db, cfg: VomConfig, actor: Actor, 
         await repo.markRepeatContact(q, target.id);
         await repo.addLink(q, target.id, 'alert', alert.id, true);
         await repo.addLink(q, target.id, 'call', alert.callId, true);
-        await record(q, actor, target, 'repeat_contact', { alertId: alert.id, callId: alert.callId, category: alert.category });
+        await record(q, actor, target, 'repeat_contact', { alertId: alert.id, callId: alert.callId, category: alert.category }, caseEvents);
       }
     } else {
       target = await repo.insertCase(q, {
@@ -154,14 +181,14 @@ export async function createCaseFromAlert(db: Db, cfg: VomConfig, actor: Actor, 
       await record(q, actor, target, 'created', {
         source: 'alert', alertId: alert.id, callId: alert.callId, severity: target.severity, category: target.category,
         dueAt: target.dueAt, assigneeId: target.assigneeId, ...(recent ? { repeatOf: recent.id, repeatOfRef: recent.ref } : {}),
-      });
+      }, caseEvents);
     }
     await repo.setAlertCase(q, alert.id, target.id);
     const { event } = await triageAlertIn(q, actor, alert.id, 'escalate', `${caseRef(target.number)}`);
-    if (input.note?.trim()) await addNoteIn(q, actor, target, input.note);
+    if (input.note?.trim()) await addNoteIn(q, actor, target, input.note, caseEvents);
     return {
       case: (await repo.getCase(q, target.id))!,
-      events: [event],
+      events: [event, ...caseEvents],
       linkedToExisting: joinExisting,
       repeat: joinExisting || recent !== null,
     };
@@ -188,8 +215,8 @@ async function loadForChange(q: Queryable, id: string): Promise<Case> {
 export type CaseEdit = Pick<CasePatch, 'title' | 'description' | 'category' | 'severity' | 'assigneeId' | 'dueAt'>;
 
 /** Edits fields; every changed field is in the history with its old and new value. */
-export async function updateCase(db: Db, actor: Actor, id: string, edit: CaseEdit): Promise<Case> {
-  return db.tx(async (q) => {
+export async function updateCase(db: Db, actor: Actor, id: string, edit: CaseEdit, publish?: PublishEvents): Promise<Case> {
+  return inTx(db, publish, async (q, out) => {
     const before = await loadForChange(q, id);
     if (before.status === 'closed') throw conflict('case_closed', 'A closed case cannot be changed');
     await checkAssignee(q, edit.assigneeId);
@@ -210,7 +237,7 @@ export async function updateCase(db: Db, actor: Actor, id: string, edit: CaseEdi
       changes.status = { from: before.status, to: patch.status };
     }
     const after = (await repo.updateCase(q, id, patch))!;
-    await record(q, actor, after, 'updated', { changes });
+    await record(q, actor, after, 'updated', { changes }, out);
     return after;
   });
 }
@@ -222,8 +249,9 @@ export async function transitionCase(
   id: string,
   to: CaseStatus,
   opts: { reason?: string | null; assigneeId?: string | null } = {},
+  publish?: PublishEvents,
 ): Promise<Case> {
-  return db.tx(async (q) => {
+  return inTx(db, publish, async (q, out) => {
     const before = await loadForChange(q, id);
     const assigneeId = opts.assigneeId !== undefined ? opts.assigneeId : before.assigneeId;
     checkTransition({ from: before.status, to, reason: opts.reason ?? null, assigneeId });
@@ -235,21 +263,21 @@ export async function transitionCase(
     await record(q, actor, after, 'status_changed', {
       from: before.status, to, reason: patch.statusReason,
       ...(after.assigneeId !== before.assigneeId ? { assignee: { from: before.assigneeId, to: after.assigneeId } } : {}),
-    });
+    }, out);
     return after;
   });
 }
 
-async function addNoteIn(q: Queryable, actor: Actor, c: Case, body: string) {
+async function addNoteIn(q: Queryable, actor: Actor, c: Case, body: string, out: StoredEvent[]) {
   const note = await repo.insertNote(q, c.id, newId(), actor, body.trim());
   await repo.touchCase(q, c.id);
-  await record(q, actor, c, 'note_added', { noteId: note.id, length: note.body.length });
+  await record(q, actor, c, 'note_added', { noteId: note.id, length: note.body.length }, out);
   return note;
 }
 
-export async function addNote(db: Db, actor: Actor, id: string, body: string): Promise<repo.CaseNote> {
+export async function addNote(db: Db, actor: Actor, id: string, body: string, publish?: PublishEvents): Promise<repo.CaseNote> {
   if (!body.trim()) throw badRequest('empty_note', 'A note needs some text');
-  return db.tx(async (q) => addNoteIn(q, actor, await loadForChange(q, id), body));
+  return inTx(db, publish, async (q, out) => addNoteIn(q, actor, await loadForChange(q, id), body, out));
 }
 
 /** Content types an attachment may declare: type/subtype, nothing more exotic. */
@@ -261,6 +289,7 @@ export async function addAttachment(
   actor: Actor,
   id: string,
   file: { filename: string; contentType: string; data: Buffer },
+  publish?: PublishEvents,
 ): Promise<repo.AttachmentInfo> {
   if (file.data.byteLength === 0) throw badRequest('empty_attachment', 'The file is empty');
   if (file.data.byteLength > cfg.maxAttachmentBytes) {
@@ -270,14 +299,14 @@ export async function addAttachment(
   if (!CONTENT_TYPE.test(file.contentType)) throw badRequest('invalid_content_type', `'${file.contentType}' is not a content type like application/pdf`);
   const filename = file.filename.replace(/[\\/\u0000-\u001f]/g, '_').trim();
   if (!filename) throw badRequest('invalid_filename', 'The file needs a name');
-  return db.tx(async (q) => {
+  return inTx(db, publish, async (q, out) => {
     const c = await loadForChange(q, id);
     const info = await repo.insertAttachment(q, {
       id: newId(), caseId: c.id, filename, contentType: file.contentType.toLowerCase(),
       sha256: createHash('sha256').update(file.data).digest('hex'), data: file.data, uploadedBy: actor.name,
     });
     await repo.touchCase(q, c.id);
-    await record(q, actor, c, 'attachment_added', { attachmentId: info.id, filename: info.filename, size: info.size, contentType: info.contentType });
+    await record(q, actor, c, 'attachment_added', { attachmentId: info.id, filename: info.filename, size: info.size, contentType: info.contentType }, out);
     return info;
   });
 }
@@ -301,7 +330,7 @@ export async function linkItem(db: Db, actor: Actor, id: string, kind: 'call' | 
       }
     }
     await repo.touchCase(q, c.id);
-    await record(q, actor, c, 'linked', { kind, targetId });
+    await record(q, actor, c, 'linked', { kind, targetId }, events);
     return { case: (await repo.getCase(q, c.id))!, events };
   });
 }
@@ -326,11 +355,12 @@ export async function linkRepeatContact(db: Db, cfg: VomConfig, alertId: string)
     const newCall = await repo.addLink(q, open.id, 'call', alert.callId, true);
     // Several alerts of one call are one contact: count the call once.
     if (newCall) await repo.markRepeatContact(q, open.id);
-    await record(q, SYSTEM_ACTOR, open, 'repeat_contact', { alertId: alert.id, callId: alert.callId, category: alert.category, automatic: true });
+    const events: StoredEvent[] = [];
+    await record(q, SYSTEM_ACTOR, open, 'repeat_contact', { alertId: alert.id, callId: alert.callId, category: alert.category, automatic: true }, events);
     const event = await eventsRepo.appendEvent(q, 'alert.updated', alert.id, {
       alert: linked, call: { id: call.id, riskScore: call.riskScore, escalated: call.escalated }, action: 'repeat_linked', caseRef: open.ref, by: SYSTEM_ACTOR.name,
     });
-    return { case: (await repo.getCase(q, open.id))!, events: [event] };
+    return { case: (await repo.getCase(q, open.id))!, events: [event, ...events] };
   });
 }
 

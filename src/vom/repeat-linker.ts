@@ -24,7 +24,7 @@ export function startRepeatContactLinker(deps: { db: Db; bus: Bus; log: Logger; 
     try {
       const res = await linkRepeatContact(deps.db, deps.config, alertId);
       if (!res) return;
-      for (const e of res.events) deps.bus.publish({ seq: e.seq, type: e.type, callId: (e.payload as { alert: { callId: string } }).alert.callId, payload: e.payload });
+      for (const e of res.events) deps.bus.publish({ seq: e.seq, type: e.type, callId: (e.payload as { alert?: { callId?: string } }).alert?.callId ?? null, payload: e.payload });
       deps.log.info({ alertId, caseId: res.case.id, ref: res.case.ref }, 'repeat contact linked to open case');
     } catch (err) {
       deps.log.warn({ err, alertId }, 'repeat-contact linking failed');

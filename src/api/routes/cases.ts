@@ -136,7 +136,8 @@ export async function caseRoutes(app: FastifyInstance, ctx: RadarContext, vomCon
     },
   }, async (req, reply) => {
     if (!req.body.title.trim()) throw badRequest('title_required', 'A case needs a title');
-    const { case: c } = await vom.createCase(db, vomConfig, actorOf(req.principal), req.body);
+    const { case: c, events } = await vom.createCase(db, vomConfig, actorOf(req.principal), req.body);
+    publish(events);
     reply.code(201);
     return c;
   });
@@ -201,7 +202,7 @@ export async function caseRoutes(app: FastifyInstance, ctx: RadarContext, vomCon
       },
       response: { 200: caseSchema, ...errorResponses },
     },
-  }, async (req) => vom.updateCase(db, actorOf(req.principal), req.params.id, req.body));
+  }, async (req) => vom.updateCase(db, actorOf(req.principal), req.params.id, req.body, publish));
 
   app.post<{ Params: { id: string }; Body: { to: CaseStatus; reason?: string; assigneeId?: string | null } }>('/api/cases/:id/transition', {
     preHandler: write,
@@ -215,7 +216,7 @@ export async function caseRoutes(app: FastifyInstance, ctx: RadarContext, vomCon
       },
       response: { 200: caseSchema, ...errorResponses },
     },
-  }, async (req) => vom.transitionCase(db, actorOf(req.principal), req.params.id, req.body.to, { reason: req.body.reason, assigneeId: req.body.assigneeId }));
+  }, async (req) => vom.transitionCase(db, actorOf(req.principal), req.params.id, req.body.to, { reason: req.body.reason, assigneeId: req.body.assigneeId }, publish));
 
   app.post<{ Params: { id: string }; Body: { body: string } }>('/api/cases/:id/notes', {
     preHandler: write,
@@ -226,7 +227,7 @@ export async function caseRoutes(app: FastifyInstance, ctx: RadarContext, vomCon
       response: { 201: noteSchema, ...errorResponses },
     },
   }, async (req, reply) => {
-    const note = await vom.addNote(db, actorOf(req.principal), req.params.id, req.body.body);
+    const note = await vom.addNote(db, actorOf(req.principal), req.params.id, req.body.body, publish);
     reply.code(201);
     return note;
   });
@@ -248,7 +249,7 @@ export async function caseRoutes(app: FastifyInstance, ctx: RadarContext, vomCon
     },
   }, async (req, reply) => {
     const data = Buffer.from(req.body.dataBase64, 'base64');
-    const info = await vom.addAttachment(db, vomConfig, actorOf(req.principal), req.params.id, { filename: req.body.filename, contentType: req.body.contentType, data });
+    const info = await vom.addAttachment(db, vomConfig, actorOf(req.principal), req.params.id, { filename: req.body.filename, contentType: req.body.contentType, data }, publish);
     reply.code(201);
     return info;
   });
