@@ -12,6 +12,7 @@ import type { RetentionRunSummary } from '../retention/index.js';
 import type { PendingStore } from '../audio/pending.js';
 import type { SttEngine } from '../audio/stt/engine.js';
 import type { Db } from '../store/db.js';
+import type { DeliveryWorker } from '../delivery/worker.js';
 import type { TokenCache } from './auth/token-cache.js';
 
 /** Everything routes need, built once at start-up and passed to each plugin. */
@@ -28,6 +29,8 @@ export interface RadarContext {
   engine(): DetectionEngine;
   rules: RuleService;
   retention: { runNow(): Promise<RetentionRunSummary | null> };
+  /** This process's delivery worker: its settings (senders, retention of deliveries) and a wake-up. */
+  delivery: Pick<DeliveryWorker, 'config' | 'kick'>;
   /** Speech to text for the audio sources, and its store of segments awaiting a retry. */
   audio: { stt: SttEngine; pending: PendingStore | null };
 }

@@ -8,7 +8,7 @@ import { createNatsBus } from '../bus/nats-bus.js';
 import type { Bus } from '../bus/types.js';
 import type { DetectionEngine } from '../detect/types.js';
 import { createLivePipeline } from '../pipeline/live-pipeline.js';
-import { startDelivery, type DeliveryConfig } from '../delivery/index.js';
+import { createDeliveryWorker, type DeliveryConfig } from '../delivery/index.js';
 import { createRuleService } from '../rules/service.js';
 import { startAudio } from './audio.js';
 import { startRetention } from '../retention/index.js';
@@ -60,7 +60,11 @@ export async function startServer(config: RadarConfig, opts: StartOptions = {}):
     db, bus, log, metrics, engine: () => engine!, redact, redactValues, maxUtteranceChars: config.maxUtteranceChars, contextLines: config.contextLines,
   });
   const audio = startAudio(config, pipeline, log);
-  const retention = startRetention({ db, log, days: config.retentionDays, audioDirs: [path.join(config.dataDir, 'audio-pending')] });
+  // Outbox delivery runs beside ingest, never on its path (started below).
+  const delivery = createDeliveryWorker({ db, log, metrics, bus, config: opts.delivery });
+  const retention = startRetention({
+    db, log, days: config.retentionDays, audioDirs: [path.join(config.dataDir, 'audio-pending')], deliveryKeepDays: delivery.config.keepDays,
+  });
   const tokens = createTokenCache({ bus });
   const ctx: RadarContext = {
     config, db, bus, log, pipeline, metrics, tokens,
@@ -68,10 +72,10 @@ export async function startServer(config: RadarConfig, opts: StartOptions = {}):
     rules,
     audio,
     retention,
+    delivery,
   };
   const app = await buildApp(ctx);
-  // Outbox delivery runs beside ingest, never on its path.
-  const delivery = startDelivery({ db, log, metrics, bus, config: opts.delivery });
+  delivery.start();
   let url = '';
   if (opts.listen !== false) {
     await app.listen({ host: config.host, port: config.port });

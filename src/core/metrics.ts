@@ -23,6 +23,8 @@ export interface RadarMetrics {
   deliveryOutboxLag: Gauge;
   deliveryPending: Gauge;
   deliveryDead: Gauge;
+  /** Subscriptions whose delivery circuit breaker is open or half-open. */
+  deliveryCircuitsOpen: Gauge;
   deliveryAttempts: Counter<'kind' | 'outcome'>;
 }
 
@@ -69,6 +71,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): RadarMet
     deliveryOutboxLag: new Gauge({ name: 'radar_delivery_outbox_lag', help: 'Events in the outbox not yet relayed to deliveries', registers: [registry] }),
     deliveryPending: new Gauge({ name: 'radar_delivery_pending', help: 'Deliveries waiting to be sent or retried', registers: [registry] }),
     deliveryDead: new Gauge({ name: 'radar_delivery_dead', help: 'Deliveries in dead letters (gave up after the maximum attempts)', registers: [registry] }),
+    deliveryCircuitsOpen: new Gauge({ name: 'radar_delivery_circuits_open', help: 'Subscriptions whose delivery circuit breaker is open or half-open (receiver failing)', registers: [registry] }),
     deliveryAttempts: new Counter({
       name: 'radar_delivery_attempts_total', help: 'Delivery attempts, by subscription kind and outcome (delivered, retry, dead)',
       labelNames: ['kind', 'outcome'], registers: [registry],

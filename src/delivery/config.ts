@@ -1,4 +1,5 @@
 import type { RetryPolicy } from './backoff.js';
+import type { BreakerPolicy } from './breaker.js';
 
 // Delivery settings from the environment (documented in docs/delivery.md).
 
@@ -24,6 +25,10 @@ export interface DeliveryConfig {
   publicUrl: string | null;
   /** How often pending/dead counts and outbox lag are measured for metrics. */
   statsMs: number;
+  /** Per-subscription circuit breaker (docs/delivery.md). */
+  breaker: BreakerPolicy;
+  /** Delivered deliveries (and their attempts) older than this many days are deleted by retention; 0 keeps them. */
+  keepDays: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -53,5 +58,11 @@ export function loadDeliveryConfig(env: NodeJS.ProcessEnv = process.env): Delive
     mailFrom: env.RADAR_MAIL_FROM || '민원 레이더 <minwon-radar@localhost>',
     publicUrl: env.RADAR_PUBLIC_URL || null,
     statsMs: int(env, 'RADAR_DELIVERY_STATS_MS', 5_000, 100),
+    breaker: {
+      failures: int(env, 'RADAR_DELIVERY_BREAKER_FAILURES', 5),
+      cooldownMs: int(env, 'RADAR_DELIVERY_BREAKER_COOLDOWN_MS', 60_000, 1),
+      cooldownCapMs: int(env, 'RADAR_DELIVERY_BREAKER_COOLDOWN_CAP_MS', 30 * 60_000, 1),
+    },
+    keepDays: int(env, 'RADAR_DELIVERY_KEEP_DAYS', 30),
   };
 }

@@ -20,9 +20,15 @@ const TYPE_TITLES: Record<string, string> = {
   'alert.created': '🚨 민원 위험 알림',
   'alert.updated': '🔁 민원 위험 알림 (반복 감지)',
   'call.escalated': '⚠️ 통화 에스컬레이션 (복수 위험 유형)',
+  test: '🧪 연결 테스트 (Test message)',
 };
 
+/** The type of a test message sent on request (POST /api/subscriptions/:id/test). */
+export const TEST_EVENT_TYPE = 'test';
+
 export const eventId = (seq: number): string => `evt_${seq}`;
+/** The id receivers see: `evt_<seq>`, or a test message's own id. */
+export const idOf = (e: Pick<OutboxEvent, 'seq' | 'id'>): string => e.id ?? eventId(e.seq);
 
 export interface WebhookEnvelope {
   id: string;
@@ -32,7 +38,7 @@ export interface WebhookEnvelope {
 }
 
 export function webhookBody(e: OutboxEvent): string {
-  const envelope: WebhookEnvelope = { id: eventId(e.seq), type: e.type, createdAt: e.createdAt, data: e.payload };
+  const envelope: WebhookEnvelope = { id: idOf(e), type: e.type, createdAt: e.createdAt, data: e.payload };
   return JSON.stringify(envelope);
 }
 
@@ -63,6 +69,7 @@ export function summarize(e: OutboxEvent, publicUrl: string | null): Summary {
   if (callId) facts.push(['통화 (Call)', callId]);
   if (typeof call.riskScore === 'number') facts.push(['위험 점수 (Risk)', String(call.riskScore)]);
   if (typeof p.title === 'string') facts.push(['제목 (Title)', clip(p.title)]);
+  if (e.type === TEST_EVENT_TYPE && typeof p.message === 'string') facts.push(['내용 (Message)', clip(p.message, 400)]);
   if (facts.length === 0) facts.push(['대상 (Subject)', e.subjectId]);
   const base = publicUrl?.replace(/\/+$/, '') ?? null;
   const link = base ? (callId ? `${base}/calls/${encodeURIComponent(callId)}` : `${base}/`) : null;
@@ -76,7 +83,7 @@ export function slackBody(e: OutboxEvent, publicUrl: string | null): string {
   const s = summarize(e, publicUrl);
   const lines = [`*[민원 레이더] ${slackEscape(s.title)}*`, ...s.facts.map(([k, v]) => `• ${slackEscape(k)}: ${slackEscape(v)}`)];
   if (s.link) lines.push(`<${s.link}|콘솔에서 보기 (Open in console)>`);
-  lines.push(`_${eventId(e.seq)}_`);
+  lines.push(`_${idOf(e)}_`);
   return JSON.stringify({ text: lines.join('\n') });
 }
 
@@ -90,7 +97,7 @@ export function teamsBody(e: OutboxEvent, publicUrl: string | null): string {
     body: [
       { type: 'TextBlock', text: `[민원 레이더] ${s.title}`, weight: 'Bolder', size: 'Medium', wrap: true },
       { type: 'FactSet', facts: s.facts.map(([title, value]) => ({ title, value })) },
-      { type: 'TextBlock', text: eventId(e.seq), isSubtle: true, size: 'Small' },
+      { type: 'TextBlock', text: idOf(e), isSubtle: true, size: 'Small' },
     ],
     actions: s.link ? [{ type: 'Action.OpenUrl', title: '콘솔에서 보기 (Open in console)', url: s.link }] : [],
   };
@@ -118,8 +125,28 @@ export function mailContent(e: OutboxEvent, publicUrl: string | null): MailConte
     ...(s.link ? ['', `콘솔에서 보기 (Open in console): ${s.link}`] : []),
     '',
     '--',
-    `이벤트 ${eventId(e.seq)} · ${e.type} · ${e.createdAt}`,
+    `이벤트 ${idOf(e)} · ${e.type} · ${e.createdAt}`,
     '이 메일은 민원 레이더가 자동으로 보냈습니다. (Sent automatically by Minwon Radar.)',
   ].join('\n');
   return { subject, text };
+}
+
+/**
+ * A clearly marked test event, sent straight through a subscription's sender on
+ * request — never through the outbox, so it is no delivery and no dead letter.
+ */
+export function testEvent(o: { id: string; subscription: { id: string; name: string }; requestedBy: string; now?: Date }): OutboxEvent {
+  return {
+    seq: 0,
+    id: o.id,
+    type: TEST_EVENT_TYPE,
+    subjectId: o.subscription.id,
+    createdAt: (o.now ?? new Date()).toISOString(),
+    payload: {
+      test: true,
+      message: '민원 레이더 연결 테스트입니다. 실제 알림이 아니니 조치하지 마세요. (This is a test message from Minwon Radar, not a real alert; no action needed.)',
+      subscription: o.subscription,
+      requestedBy: o.requestedBy,
+    },
+  };
 }

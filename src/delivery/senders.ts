@@ -1,5 +1,5 @@
 import { parseRetryAfter } from './backoff.js';
-import { eventId, mailContent, slackBody, teamsBody, webhookBody } from './messages.js';
+import { idOf, mailContent, slackBody, teamsBody, webhookBody } from './messages.js';
 import { signPayload } from './signature.js';
 import { sendMail, SmtpError } from './smtp.js';
 import type { OutboxEvent, SendOutcome, SubscriptionKind } from './types.js';
@@ -46,7 +46,7 @@ function webhookHeaders(sub: SendTarget, event: OutboxEvent, attempt: number): R
   const timestamp = Math.floor(Date.now() / 1000);
   const body = webhookBody(event);
   return {
-    'x-radar-event-id': eventId(event.seq),
+    'x-radar-event-id': idOf(event),
     'x-radar-event-type': event.type,
     'x-radar-timestamp': String(timestamp),
     'x-radar-delivery-attempt': String(attempt),
@@ -83,7 +83,7 @@ async function mail(sub: SendTarget, event: OutboxEvent, s: SendSettings): Promi
   const r = await sendMail(
     { url: s.smtpUrl, from: s.mailFrom, timeoutMs: s.timeoutMs },
     // Same Message-ID for every retry of this delivery: mail systems may fold duplicates.
-    { to, subject, text, messageId: `<${eventId(event.seq)}.${sub.id}@minwon-radar>`, headers: { 'X-Radar-Event-Id': eventId(event.seq), 'X-Radar-Event-Type': event.type } },
+    { to, subject, text, messageId: `<${idOf(event)}.${sub.id}@minwon-radar>`, headers: { 'X-Radar-Event-Id': idOf(event), 'X-Radar-Event-Type': event.type } },
   );
   return { ok: true, status: r.code, error: null };
 }

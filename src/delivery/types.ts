@@ -24,6 +24,8 @@ export interface Subscription {
 /** An outbox event as the relay and senders see it. */
 export interface OutboxEvent {
   seq: number;
+  /** Set for an event not from the outbox (a test message); otherwise the id is `evt_<seq>`. */
+  id?: string;
   type: string;
   subjectId: string;
   payload: unknown;

@@ -3,6 +3,7 @@ import type { Logger } from '../core/log.js';
 import type { RadarMetrics } from '../core/metrics.js';
 import type { Bus } from '../bus/types.js';
 import type { Db } from '../store/db.js';
+import * as circuits from '../store/circuits.js';
 import * as deliveriesRepo from '../store/deliveries.js';
 import type { ClaimedDelivery, Settlement } from '../store/deliveries.js';
 import { afterFailure } from './backoff.js';
@@ -54,7 +55,7 @@ export function startDelivery(deps: DeliveryDeps): DeliveryWorker {
 
 export function createDeliveryWorker(deps: DeliveryDeps): DeliveryWorker {
   const base = loadDeliveryConfig();
-  const config: DeliveryConfig = { ...base, ...deps.config, retry: { ...base.retry, ...deps.config?.retry } };
+  const config: DeliveryConfig = { ...base, ...deps.config, retry: { ...base.retry, ...deps.config?.retry }, breaker: { ...base.breaker, ...deps.config?.breaker } };
   const { db, log } = deps;
   const inflight = new Map<number, { ac: AbortController; done: Promise<void> }>();
   let started = false;
@@ -114,16 +115,38 @@ export function createDeliveryWorker(deps: DeliveryDeps): DeliveryWorker {
       ? await sendEvent({ id: c.subscriptionId, kind: c.kind, target: c.target, secret: c.secret }, c.event, c.attempt, { timeoutMs: config.timeoutMs, smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, publicUrl: config.publicUrl, signal })
       : { ok: false, status: null, error: 'event_missing: the event was pruned from the log' };
     if (signal.aborted) {
-      await deliveriesRepo.releaseClaim(db, c.id, token);
+      await db.tx(async (q) => {
+        await deliveriesRepo.releaseClaim(q, c.id, token);
+        if (c.probe) await circuits.releaseProbe(q, c.subscriptionId);
+      });
       return;
     }
     const next = settlement(c, outcome, config);
-    const held = await db.tx((q) =>
-      deliveriesRepo.settle(q, c.id, token, { attempt: c.attempt, ok: outcome.ok, status: outcome.status, error: outcome.error, durationMs: Date.now() - startedAt }, next),
-    );
+    const { held, tripped, closed } = await db.tx(async (q) => {
+      const held = await deliveriesRepo.settle(q, c.id, token, { attempt: c.attempt, ok: outcome.ok, status: outcome.status, error: outcome.error, durationMs: Date.now() - startedAt }, next);
+      // The breaker judges the receiver: a pruned event says nothing about it.
+      if (!c.event) {
+        if (c.probe) await circuits.releaseProbe(q, c.subscriptionId);
+        return { held, tripped: null, closed: false };
+      }
+      if (outcome.ok) return { held, tripped: null, closed: await circuits.recordSuccess(q, c.subscriptionId) };
+      if (config.breaker.failures <= 0) return { held, tripped: null, closed: false };
+      return { held, tripped: await circuits.recordFailure(q, c.subscriptionId, config.breaker), closed: false };
+    });
     deps.metrics?.deliveryAttempts.inc({ kind: c.kind, outcome: next.status === 'pending' ? 'retry' : next.status });
     if (!held) log.warn({ delivery: c.id }, 'delivery lease expired before the attempt finished; another worker owns it');
     if (next.status === 'dead') log.warn({ delivery: c.id, subscription: c.subscriptionId, error: outcome.error }, 'delivery moved to dead letters');
+    if (tripped?.event) {
+      const { consecutiveFailures, openUntil } = tripped.next;
+      log.warn(
+        { subscription: c.subscriptionId, kind: c.kind, consecutiveFailures, openUntil: new Date(openUntil!).toISOString(), cooldownMs: openUntil! - tripped.now, error: outcome.error },
+        tripped.event === 'opened'
+          ? 'delivery circuit opened: the receiver keeps failing; its deliveries wait (attempts kept) until a probe succeeds'
+          : 'delivery circuit probe failed; open again with a longer cool-down',
+      );
+    }
+    if (closed) log.info({ subscription: c.subscriptionId, kind: c.kind }, 'delivery circuit closed: the receiver answered again');
+    if (tripped?.event || closed) void refreshStats();
   }
 
   async function refreshStats() {
@@ -133,6 +156,7 @@ export function createDeliveryWorker(deps: DeliveryDeps): DeliveryWorker {
       deps.metrics.deliveryOutboxLag.set(s.lag);
       deps.metrics.deliveryPending.set(s.pending);
       deps.metrics.deliveryDead.set(s.dead);
+      deps.metrics.deliveryCircuitsOpen.set(s.openCircuits);
     } catch (err) {
       log.debug({ err }, 'delivery stats failed');
     }

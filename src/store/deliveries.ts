@@ -1,5 +1,6 @@
 import type { GapState } from '../delivery/gaps.js';
 import type { DeliveryStatus, OutboxEvent, SubscriptionKind } from '../delivery/types.js';
+import { lockHalfOpen, markProbe } from './circuits.js';
 import type { Queryable, Row } from './db.js';
 
 // The relay's cursor and the deliveries it fans out. Times that decide who may
@@ -58,19 +59,17 @@ export interface ClaimedDelivery {
   secret: string | null;
   /** Null when the event row is gone (pruned). */
   event: OutboxEvent | null;
+  /** The one delivery let through a half-open circuit. */
+  probe: boolean;
 }
 
-/**
- * Claims due deliveries of enabled subscriptions for `leaseMs`. SKIP LOCKED lets
- * workers claim side by side; an expired lease (crashed worker) makes a row due
- * again. The attempt is counted at claim time, so an event that crashes its
- * worker still ends in dead letters instead of looping.
- */
-export async function claimDue(q: Queryable, o: { limit: number; leaseMs: number; token: string }): Promise<ClaimedDelivery[]> {
-  const rows = await q.query(
-    `WITH due AS (
+const CLAIM_SQL = `WITH due AS (
        SELECT d.id FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
        WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now()) AND s.enabled
+         AND CASE WHEN $4::text IS NULL
+           -- Open or half-open circuit: not claimed (and no attempt spent) except as its probe.
+           THEN NOT EXISTS (SELECT 1 FROM delivery_circuits c WHERE c.subscription_id = d.subscription_id AND c.open_until IS NOT NULL)
+           ELSE d.subscription_id = $4 END
        ORDER BY d.next_attempt_at, d.id
        LIMIT $1
        FOR UPDATE OF d SKIP LOCKED
@@ -81,18 +80,40 @@ export async function claimDue(q: Queryable, o: { limit: number; leaseMs: number
      )
      SELECT c.*, s.kind, s.target, s.secret, e.seq, e.type, e.subject_id, e.payload, e.created_at AS event_created_at
      FROM claimed c JOIN subscriptions s ON s.id = c.subscription_id LEFT JOIN events e ON e.seq = c.event_seq
-     ORDER BY c.id`,
-    [o.limit, o.token, o.leaseMs],
-  );
-  return rows.map((r) => ({
-    id: Number(r.id),
-    subscriptionId: r.subscription_id,
-    attempt: r.attempts,
-    kind: r.kind,
-    target: r.target,
-    secret: r.secret,
-    event: r.seq === null ? null : { seq: Number(r.seq), type: r.type, subjectId: r.subject_id, payload: r.payload, createdAt: new Date(r.event_created_at).toISOString() },
-  }));
+     ORDER BY c.id`;
+
+const toClaimed = (probe: boolean) => (r: Row): ClaimedDelivery => ({
+  id: Number(r.id),
+  subscriptionId: r.subscription_id,
+  attempt: r.attempts,
+  kind: r.kind,
+  target: r.target,
+  secret: r.secret,
+  event: r.seq === null ? null : { seq: Number(r.seq), type: r.type, subjectId: r.subject_id, payload: r.payload, createdAt: new Date(r.event_created_at).toISOString() },
+  probe,
+});
+
+/**
+ * Claims due deliveries of enabled subscriptions for `leaseMs`. SKIP LOCKED lets
+ * workers claim side by side; an expired lease (crashed worker) makes a row due
+ * again. The attempt is counted at claim time, so an event that crashes its
+ * worker still ends in dead letters instead of looping.
+ *
+ * Circuit breaker: a subscription whose circuit is open gets nothing; one whose
+ * circuit is half-open gets one probe (first, so a busy queue never starves the
+ * recovery of a receiver), marked on the circuit for the length of the lease.
+ */
+export async function claimDue(q: Queryable, o: { limit: number; leaseMs: number; token: string }): Promise<ClaimedDelivery[]> {
+  const out: ClaimedDelivery[] = [];
+  for (const subscriptionId of await lockHalfOpen(q, o.limit)) {
+    const rows = await q.query(CLAIM_SQL, [1, o.token, o.leaseMs, subscriptionId]);
+    if (rows.length === 0) continue; // nothing due yet: the next one due will be the probe
+    await markProbe(q, subscriptionId, o.leaseMs);
+    out.push(...rows.map(toClaimed(true)));
+  }
+  if (out.length >= o.limit) return out;
+  const rows = await q.query(CLAIM_SQL, [o.limit - out.length, o.token, o.leaseMs, null]);
+  return [...out, ...rows.map(toClaimed(false))];
 }
 
 export type Settlement = { status: 'delivered' } | { status: 'pending'; delayMs: number } | { status: 'dead' };
@@ -241,6 +262,8 @@ export interface DeliverySummary {
   dead: number;
   skippedSeqs: number;
   waitingOnGapSince: string | null;
+  /** Subscriptions whose circuit breaker is open or half-open. */
+  openCircuits: number;
 }
 
 export async function deliverySummary(q: Queryable): Promise<DeliverySummary> {
@@ -248,7 +271,8 @@ export async function deliverySummary(q: Queryable): Promise<DeliverySummary> {
     `SELECT r.cursor_seq, r.skipped_seqs, r.gap_seen_at,
        (SELECT coalesce(max(seq), 0) FROM events) AS latest,
        (SELECT count(*) FROM deliveries WHERE status = 'pending') AS pending,
-       (SELECT count(*) FROM deliveries WHERE status = 'dead') AS dead
+       (SELECT count(*) FROM deliveries WHERE status = 'dead') AS dead,
+       (SELECT count(*) FROM delivery_circuits WHERE open_until IS NOT NULL) AS open_circuits
      FROM delivery_relay r WHERE r.id = 1`,
   );
   const cursor = Number(r!.cursor_seq);
@@ -256,5 +280,40 @@ export async function deliverySummary(q: Queryable): Promise<DeliverySummary> {
   return {
     cursor, latestSeq: latest, lag: Math.max(0, latest - cursor),
     pending: Number(r!.pending), dead: Number(r!.dead), skippedSeqs: Number(r!.skipped_seqs), waitingOnGapSince: iso(r!.gap_seen_at),
+    openCircuits: Number(r!.open_circuits),
   };
+}
+
+/**
+ * Deletes one dead letter with its attempts (an admin decided it will never be
+ * replayed). 'not_dead' when it exists in another state: pending ones are still
+ * being retried, delivered ones go with retention.
+ */
+export async function deleteDeadLetter(q: Queryable, id: number): Promise<DeliveryInfo | 'not_dead' | null> {
+  const [r] = await q.query('SELECT d.*, e.type FROM deliveries d LEFT JOIN events e ON e.seq = d.event_seq WHERE d.id = $1 FOR UPDATE OF d', [id]);
+  if (!r) return null;
+  if (r.status !== 'dead') return 'not_dead';
+  await q.query('DELETE FROM delivery_attempts WHERE delivery_id = $1', [id]);
+  await q.query("DELETE FROM deliveries WHERE id = $1 AND status = 'dead'", [id]);
+  return toDelivery(r);
+}
+
+/**
+ * Retention: deletes up to `max` deliveries delivered before `cutoff`, with their
+ * attempts. Pending and dead ones are never touched (a dead letter stays until it
+ * is replayed or deleted on purpose). Rows another transaction holds are left
+ * for the next run.
+ */
+export async function purgeDelivered(q: Queryable, cutoff: string, max: number): Promise<{ deliveries: number; attempts: number }> {
+  const ids = (await q.query(
+    `SELECT id FROM deliveries WHERE status = 'delivered' AND delivered_at < $1 ORDER BY delivered_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+    [cutoff, max],
+  )).map((r) => Number(r.id));
+  if (ids.length === 0) return { deliveries: 0, attempts: 0 };
+  const [a] = await q.query('WITH x AS (DELETE FROM delivery_attempts WHERE delivery_id = ANY($1::bigint[]) RETURNING 1) SELECT count(*)::int AS n FROM x', [ids]);
+  const [d] = await q.query(
+    "WITH x AS (DELETE FROM deliveries WHERE id = ANY($1::bigint[]) AND status = 'delivered' RETURNING 1) SELECT count(*)::int AS n FROM x",
+    [ids],
+  );
+  return { deliveries: Number(d!.n), attempts: Number(a!.n) };
 }

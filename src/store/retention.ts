@@ -37,19 +37,34 @@ export async function purgeTranscripts(q: Queryable, cutoff: string, maxCalls: n
   return { cutoff, callsAffected: calls.length, utterancesDeleted: u.n, eventsCleared: e.n, alertsCleared: a.n };
 }
 
-export async function recordRetentionRun(q: Queryable, r: RetentionResult & { retentionDays: number; audioFilesDeleted: number }): Promise<void> {
+export interface RetentionRecord extends Omit<RetentionResult, 'cutoff'> {
+  /** Null when only delivery rows were under the policy. */
+  cutoff: string | null;
+  retentionDays: number;
+  audioFilesDeleted: number;
+  deliveryKeepDays: number;
+  deliveryCutoff: string | null;
+  deliveriesDeleted: number;
+  deliveryAttemptsDeleted: number;
+}
+
+export async function recordRetentionRun(q: Queryable, r: RetentionRecord): Promise<void> {
   await q.query(
-    `INSERT INTO retention_runs (cutoff, retention_days, calls_affected, utterances_deleted, events_cleared, alerts_cleared, audio_files_deleted)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [r.cutoff, r.retentionDays, r.callsAffected, r.utterancesDeleted, r.eventsCleared, r.alertsCleared, r.audioFilesDeleted],
+    `INSERT INTO retention_runs (cutoff, retention_days, calls_affected, utterances_deleted, events_cleared, alerts_cleared, audio_files_deleted,
+       delivery_keep_days, delivery_cutoff, deliveries_deleted, delivery_attempts_deleted)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    [r.cutoff, r.retentionDays, r.callsAffected, r.utterancesDeleted, r.eventsCleared, r.alertsCleared, r.audioFilesDeleted,
+      r.deliveryKeepDays > 0 ? r.deliveryKeepDays : null, r.deliveryCutoff, r.deliveriesDeleted, r.deliveryAttemptsDeleted],
   );
 }
 
 export async function listRetentionRuns(q: Queryable, limit: number) {
   const rows = await q.query('SELECT * FROM retention_runs ORDER BY id DESC LIMIT $1', [limit]);
   return rows.map((r) => ({
-    id: r.id, ranAt: new Date(r.ran_at).toISOString(), cutoff: new Date(r.cutoff).toISOString(), retentionDays: r.retention_days,
+    id: r.id, ranAt: new Date(r.ran_at).toISOString(), cutoff: r.cutoff === null ? null : new Date(r.cutoff).toISOString(), retentionDays: r.retention_days,
     callsAffected: r.calls_affected, utterancesDeleted: r.utterances_deleted, eventsCleared: r.events_cleared,
     alertsCleared: r.alerts_cleared, audioFilesDeleted: r.audio_files_deleted,
+    deliveryKeepDays: r.delivery_keep_days, deliveryCutoff: r.delivery_cutoff === null ? null : new Date(r.delivery_cutoff).toISOString(),
+    deliveriesDeleted: r.deliveries_deleted, deliveryAttemptsDeleted: r.delivery_attempts_deleted,
   }));
 }

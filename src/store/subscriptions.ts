@@ -1,8 +1,9 @@
 import type { Subscription, SubscriptionKind } from '../delivery/types.js';
 import type { Queryable, Row } from './db.js';
 
-// Delivery subscriptions. The webhook secret is read only by the sender
-// (`secretsFor`); everything returned to the API leaves it out.
+// Delivery subscriptions. The webhook secret is read only by the senders (the
+// worker's claim, `sendTargetOf` for a test message); everything returned to
+// the API leaves it out.
 
 export type NewSubscription = Omit<Subscription, 'hasSecret' | 'createdAt' | 'updatedAt'> & { secret: string | null };
 
@@ -59,6 +60,12 @@ export async function updateSubscription(q: Queryable, id: string, changes: Subs
     [id, ...keys.map((k) => changes[k])],
   );
   return r ? toSubscription(r) : null;
+}
+
+/** What a sender needs, secret included: for a test message only, never for the API. */
+export async function sendTargetOf(q: Queryable, id: string): Promise<{ id: string; name: string; kind: SubscriptionKind; target: string; secret: string | null } | null> {
+  const [r] = await q.query('SELECT id, name, kind, target, secret FROM subscriptions WHERE id = $1', [id]);
+  return r ? { id: r.id, name: r.name, kind: r.kind, target: r.target, secret: r.secret } : null;
 }
 
 export async function setSecret(q: Queryable, id: string, secret: string): Promise<boolean> {

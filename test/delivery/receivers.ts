@@ -153,9 +153,14 @@ export async function waitUntil<T>(check: () => T | undefined | false | Promise<
 
 export const PUBLIC_URL = 'https://radar.site.test';
 
-/** Worker settings for tests: fast polling and millisecond backoff. */
+/**
+ * Worker settings for tests: fast polling and millisecond backoff. The circuit
+ * breaker is off here (tests of retries and dead letters need every attempt);
+ * test/api/delivery-operations.test.ts turns it on.
+ */
 export const fastDelivery = (smtpUrl: string | null): Partial<DeliveryConfig> => ({
   pollMs: 20, gapGraceMs: 2_000, timeoutMs: 3_000, leaseMs: 10_000, statsMs: 200,
   retry: { baseMs: 10, capMs: 40, maxAttempts: 3 },
+  breaker: { failures: 0, cooldownMs: 1_000, cooldownCapMs: 1_000 },
   smtpUrl, mailFrom: '민원 레이더 <radar@site.test>', publicUrl: PUBLIC_URL,
 });

@@ -39,6 +39,8 @@ describe.each(storageVariants)('SIGKILL during load loses nothing ($name)', (var
       ...env,
       RADAR_DELIVERY_POLL_MS: '100', RADAR_DELIVERY_GAP_GRACE_MS: '1000',
       RADAR_DELIVERY_BACKOFF_BASE_MS: '50', RADAR_DELIVERY_BACKOFF_CAP_MS: '500', RADAR_DELIVERY_LEASE_MS: '3000',
+      // A 20 % flaky receiver now and then fails 5 times in a row: the circuit breaker opens; keep its pauses short.
+      RADAR_DELIVERY_BREAKER_COOLDOWN_MS: '500', RADAR_DELIVERY_BREAKER_COOLDOWN_CAP_MS: '2000',
     });
     cleanups.push(() => server.kill());
     await server.start();

@@ -4,7 +4,9 @@ import { newId } from '../../core/ids.js';
 import { newWebhookSecret } from '../../delivery/signature.js';
 import { DELIVERY_STATUSES, SUBSCRIPTION_KINDS, type DeliveryStatus, type Subscription, type SubscriptionKind } from '../../delivery/types.js';
 import { EVENT_TYPE_PATTERN, maskTarget, normalizeTarget } from '../../delivery/validate.js';
+import { sendTestMessage } from '../../delivery/test-message.js';
 import * as audit from '../../store/audit.js';
+import { CLOSED_CIRCUIT, circuitsOf, type CircuitInfo } from '../../store/circuits.js';
 import * as deliveriesRepo from '../../store/deliveries.js';
 import * as subs from '../../store/subscriptions.js';
 import { actorOf, requirePermission } from '../auth/plugin.js';
@@ -14,6 +16,15 @@ import { errorResponses } from '../schemas.js';
 // Delivery to other systems: subscriptions (admin) and the deliveries made for
 // them — dead letters included — with replay. Every change is audited.
 
+const circuitSchema = {
+  type: 'object',
+  description: 'Circuit breaker: closed (deliveries flow), open (none claimed until openUntil), half_open (one probe let through)',
+  properties: {
+    state: { type: 'string', enum: ['closed', 'open', 'half_open'] }, consecutiveFailures: { type: 'integer' },
+    openedAt: { type: ['string', 'null'] }, openUntil: { type: ['string', 'null'] },
+  },
+} as const;
+
 const subscriptionSchema = {
   type: 'object',
   properties: {
@@ -21,6 +32,15 @@ const subscriptionSchema = {
     eventTypes: { type: 'array', items: { type: 'string' } }, minSeverity: { type: ['integer', 'null'] },
     categories: { type: 'array', items: { type: 'string' } }, enabled: { type: 'boolean' }, hasSecret: { type: 'boolean' },
     createdBy: { type: ['string', 'null'] }, createdAt: { type: 'string' }, updatedAt: { type: 'string' },
+    circuit: circuitSchema,
+  },
+} as const;
+
+const testResultSchema = {
+  type: 'object',
+  properties: {
+    delivered: { type: 'boolean' }, status: { type: ['integer', 'null'] }, error: { type: ['string', 'null'] },
+    durationMs: { type: 'integer' }, eventId: { type: 'string' }, circuitClosed: { type: 'boolean' },
   },
 } as const;
 
@@ -64,8 +84,8 @@ interface SubscriptionBody {
 const idParam = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 128 } } } as const;
 const numericIdParam = { type: 'object', properties: { id: { type: 'integer', minimum: 1 } } } as const;
 
-/** What the API and the audit trail show: never the secret, credential URLs masked. */
-const present = (s: Subscription): Subscription => ({ ...s, target: maskTarget(s.kind, s.target) });
+/** What the API and the audit trail show: never the secret, credential URLs masked; with its circuit breaker. */
+const present = (s: Subscription, circuit: CircuitInfo = CLOSED_CIRCUIT) => ({ ...s, target: maskTarget(s.kind, s.target), circuit });
 const auditView = (s: Subscription) => ({
   name: s.name, kind: s.kind, target: maskTarget(s.kind, s.target), eventTypes: s.eventTypes,
   minSeverity: s.minSeverity, categories: s.categories, enabled: s.enabled,
@@ -88,7 +108,13 @@ export async function deliveryRoutes(app: FastifyInstance, ctx: RadarContext) {
       tags: ['delivery'], summary: 'List delivery subscriptions (webhook, Slack, Teams, e-mail)',
       response: { 200: { type: 'object', properties: { items: { type: 'array', items: subscriptionSchema } } } },
     },
-  }, async () => ({ items: (await subs.listSubscriptions(db)).map(present) }));
+  }, async () => {
+    const items = await subs.listSubscriptions(db);
+    const circuits = await circuitsOf(db, items.map((s) => s.id));
+    return { items: items.map((s) => present(s, circuits.get(s.id))) };
+  });
+
+  const withCircuit = async (s: Subscription) => present(s, (await circuitsOf(db, [s.id])).get(s.id));
 
   app.post<{ Body: SubscriptionBody }>('/api/subscriptions', {
     preHandler: manage,
@@ -120,7 +146,7 @@ export async function deliveryRoutes(app: FastifyInstance, ctx: RadarContext) {
   app.get<{ Params: { id: string } }>('/api/subscriptions/:id', {
     preHandler: manage,
     schema: { tags: ['delivery'], summary: 'One subscription', params: idParam, response: { 200: subscriptionSchema, ...errorResponses } },
-  }, async (req) => present(await mustGet(req.params.id)));
+  }, async (req) => withCircuit(await mustGet(req.params.id)));
 
   app.patch<{ Params: { id: string }; Body: Partial<Omit<SubscriptionBody, 'kind'>> }>('/api/subscriptions/:id', {
     preHandler: manage,
@@ -134,7 +160,7 @@ export async function deliveryRoutes(app: FastifyInstance, ctx: RadarContext) {
     const existing = await mustGet(req.params.id);
     const { target, ...rest } = req.body;
     const changes: subs.SubscriptionChanges = { ...rest, ...(target !== undefined ? { target: normalizeTarget(existing.kind, target) } : {}) };
-    return present(await db.tx(async (q) => {
+    return withCircuit(await db.tx(async (q) => {
       const s = await subs.updateSubscription(q, existing.id, changes);
       if (!s) throw notFound('subscription_not_found', `No subscription with id '${existing.id}'`);
       const changed = Object.fromEntries(Object.keys(changes).map((k) => [k, auditView(s)[k as keyof ReturnType<typeof auditView>]]));
@@ -170,6 +196,27 @@ export async function deliveryRoutes(app: FastifyInstance, ctx: RadarContext) {
       await audit.appendAudit(q, actorOf(req.principal), 'subscription.secret_rotated', { type: 'subscription', id: existing.id });
     });
     return { secret };
+  });
+
+  app.post<{ Params: { id: string } }>('/api/subscriptions/:id/test', {
+    preHandler: manage,
+    schema: {
+      tags: ['delivery'],
+      summary: "Send a test message (type 'test') through the subscription's sender now and report the outcome; not a delivery, works while disabled",
+      params: idParam,
+      response: { 200: testResultSchema, ...errorResponses },
+    },
+  }, async (req) => {
+    const target = await subs.sendTargetOf(db, req.params.id);
+    if (!target) throw notFound('subscription_not_found', `No subscription with id '${req.params.id}'`);
+    const actor = actorOf(req.principal);
+    const result = await sendTestMessage(db, ctx.delivery.config, target, actor.name);
+    await audit.appendAudit(db, actor, 'subscription.tested', { type: 'subscription', id: target.id }, {
+      kind: target.kind, target: maskTarget(target.kind, target.target), ...result,
+    });
+    // Deliveries held back by the circuit may go now.
+    if (result.circuitClosed) ctx.delivery.kick();
+    return result;
   });
 
   app.post<{ Params: { id: string } }>('/api/subscriptions/:id/replay', {
@@ -213,6 +260,7 @@ export async function deliveryRoutes(app: FastifyInstance, ctx: RadarContext) {
           properties: {
             cursor: { type: 'integer' }, latestSeq: { type: 'integer' }, lag: { type: 'integer' }, pending: { type: 'integer' },
             dead: { type: 'integer' }, skippedSeqs: { type: 'integer' }, waitingOnGapSince: { type: ['string', 'null'] },
+            openCircuits: { type: 'integer' },
           },
         },
       },
@@ -248,5 +296,24 @@ export async function deliveryRoutes(app: FastifyInstance, ctx: RadarContext) {
       await audit.appendAudit(q, actorOf(req.principal), 'delivery.replayed', { type: 'delivery', id: String(d.id) }, { subscriptionId: d.subscriptionId, eventId: d.eventId });
       return d;
     });
+  });
+
+  app.delete<{ Params: { id: number } }>('/api/deliveries/:id', {
+    preHandler: manage,
+    schema: {
+      tags: ['delivery'], summary: 'Delete a dead letter (with its attempts) that will not be replayed; 409 for pending or delivered ones',
+      params: numericIdParam,
+      response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } }, ...errorResponses },
+    },
+  }, async (req) => {
+    await db.tx(async (q) => {
+      const d = await deliveriesRepo.deleteDeadLetter(q, req.params.id);
+      if (d === null) throw notFound('delivery_not_found', `No delivery with id ${req.params.id}`);
+      if (d === 'not_dead') throw conflict('delivery_not_dead', 'Only dead letters can be deleted; delivered ones are removed by retention / 실패(dead) 건만 삭제할 수 있습니다');
+      await audit.appendAudit(q, actorOf(req.principal), 'delivery.deleted', { type: 'delivery', id: String(d.id) }, {
+        subscriptionId: d.subscriptionId, eventId: d.eventId, eventType: d.eventType, attempts: d.attempts, lastStatus: d.lastStatus, lastError: d.lastError,
+      });
+    });
+    return { ok: true };
   });
 }

@@ -10,6 +10,8 @@ export async function retentionRoutes(app: FastifyInstance, ctx: RadarContext) {
   }, async () => ({
     retentionDays: ctx.config.retentionDays,
     enabled: ctx.config.retentionDays > 0,
+    /** Delivered deliveries older than this are deleted (0 = kept); dead letters stay until replayed or deleted. */
+    deliveryKeepDays: ctx.delivery.config.keepDays,
     runs: await listRetentionRuns(ctx.db, 100),
   }));
 
