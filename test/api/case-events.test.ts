@@ -3,7 +3,8 @@ import { pino } from 'pino';
 import { startServer, type RunningServer } from '../../src/api/server.js';
 import { verifySignature } from '../../src/delivery/index.js';
 import { testDatabases } from '../helpers/databases.js';
-import { api, testConfig } from '../helpers/server.js';
+import { ADMIN_TOKEN, api, testConfig } from '../helpers/server.js';
+import { openSse } from '../helpers/sse.js';
 import { fastDelivery, startHttpReceiver, startSmtpDouble, waitUntil, type HttpReceiver, type SmtpDouble } from '../delivery/receivers.js';
 
 // Case changes leave the system like alerts: each one appends a `case.<change>`
@@ -58,6 +59,23 @@ describe.each(testDatabases)('case changes as outbound events ($name)', (tdb) =>
     for (const r of mine()) {
       expect(verifySignature(secret, String(r.headers['x-radar-signature']), String(r.headers['x-radar-timestamp']), r.body)).toBe(true);
     }
+  });
+
+  it('the case stream pushes changes live and resumes from Last-Event-ID', async () => {
+    const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const sse = await openSse(`${server.url}/api/cases/stream`, auth);
+    expect(sse.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 100));
+    const created = await api(server, 'POST', '/api/cases', { title: '실시간 반영 확인', severity: 3 });
+    const ev = await sse.waitFor((e) => e.event === 'case.created' && e.data.case.id === created.body.id);
+    expect(ev.data.case.ref).toBe(created.body.ref);
+    sse.close();
+    await api(server, 'POST', `/api/cases/${created.body.id}/notes`, { body: '연결이 끊긴 사이의 메모' });
+    const resumed = await openSse(`${server.url}/api/cases/stream`, { ...auth, 'last-event-id': sse.lastEventId! });
+    await resumed.waitFor((e) => e.event === 'case.note_added' && e.data.case.id === created.body.id);
+    // Alert events are not on this stream.
+    expect(resumed.events.every((e) => e.event.startsWith('case.'))).toBe(true);
+    resumed.close();
   });
 
   it('a refused change appends no event', async () => {

@@ -259,6 +259,16 @@ async function main() {
       assert.ok(download.suggestedFilename().endsWith('.xlsx'));
     });
 
+    await step('a case opened elsewhere appears in the open cases list without a reload', async () => {
+      await page.goto(`${server.url}/cases`);
+      await page.locator('[data-testid=cases-table]').waitFor();
+      await page.waitForTimeout(300);
+      const t0 = Date.now();
+      const created = await api('POST', '/api/cases', { title: '타 부서 이관 민원 (실시간 반영)', severity: 3 });
+      await page.locator(`[data-testid=cases-table] tr:has-text("${created.ref}")`).waitFor({ timeout: 5000 });
+      console.log(`    case visible ${Date.now() - t0} ms after the API call`);
+    });
+
     await step('search across transcripts, alerts and cases', async () => {
       await page.goto(`${server.url}/search?q=${encodeURIComponent('금감원')}`);
       await page.locator('[data-testid=search-results]').waitFor();

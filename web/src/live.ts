@@ -35,6 +35,17 @@ export function useEventStream(url: string | null, handlers: Record<string, (dat
   return state;
 }
 
+/** Every event type of the case stream (GET /api/cases/stream). */
+export const CASE_EVENT_TYPES = [
+  'case.created', 'case.updated', 'case.status_changed', 'case.note_added', 'case.attachment_added', 'case.linked', 'case.repeat_contact',
+] as const;
+
+/** Calls `onChange(caseId)` whenever any case changes (someone else's edit, an automatic repeat link). */
+export function useCaseChanges(onChange: (caseId: string) => void): StreamState {
+  const handler = (d: { case?: { id?: string } }) => { if (d?.case?.id) onChange(d.case.id); };
+  return useEventStream('/api/cases/stream', Object.fromEntries(CASE_EVENT_TYPES.map((t) => [t, handler])));
+}
+
 /** A short two-tone chime made with WebAudio (no sound file to ship). */
 export function chime() {
   try {

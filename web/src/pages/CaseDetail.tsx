@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
+import { useCaseChanges } from '../live';
 import { download, get, patch, post, type CaseDetail, type CaseSettings } from '../api';
 import { can, useMe } from '../App';
 import { fmtBytes, fmtDateTime } from '../format';
@@ -20,6 +21,7 @@ export function CaseDetailPage({ id }: { id: string }) {
   const settings = useQuery<CaseSettings>({ queryKey: ['case-settings'], queryFn: () => get('/api/cases/settings'), staleTime: Infinity });
   const [moving, setMoving] = useState<string | null>(null);
   const [editing, setEditing] = useState(false);
+  useCaseChanges((caseId) => { if (caseId === id) qc.invalidateQueries({ queryKey: ['case', id] }); });
 
   if (detail.isLoading) return <div className="page"><Loading /></div>;
   if (detail.error) return <div className="page"><ErrorBox error={detail.error} onRetry={() => detail.refetch()} /></div>;

@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useCaseChanges } from '../live';
 import { download, get, post, qs, type Case } from '../api';
 import { can, useMe } from '../App';
 import { dueDistance, fmtDateTime } from '../format';
@@ -35,7 +36,10 @@ export function CasesPage() {
     limit: 200, status: f.status, open: f.status ? undefined : f.open || undefined, overdue: f.overdue || undefined, repeat: f.repeat || undefined,
     category: f.category, assigneeId: f.mine ? me.user.id ?? undefined : undefined, q: f.q.trim(),
   };
-  const list = useQuery<{ items: Case[]; total: number }>({ queryKey: ['cases', params], queryFn: () => get(`/api/cases${qs(params)}`), refetchInterval: 15_000 });
+  const list = useQuery<{ items: Case[]; total: number }>({ queryKey: ['cases', params], queryFn: () => get(`/api/cases${qs(params)}`), refetchInterval: 60_000 });
+  const qcLive = useQueryClient();
+  // Other officers' changes and automatic repeat links show up at once.
+  useCaseChanges(() => { qcLive.invalidateQueries({ queryKey: ['cases'] }); });
   const items = list.data?.items ?? [];
   const overdueCount = items.filter((c) => c.overdue).length;
   const exportXlsx = async () => {
