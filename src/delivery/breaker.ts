@@ -51,7 +51,8 @@ export interface Transition {
 /** A failed attempt. */
 export function onFailure(s: CircuitState, now: number, p: BreakerPolicy): Transition {
   const failures = s.consecutiveFailures + 1;
-  if (p.failures <= 0) return { next: { ...s, consecutiveFailures: failures }, event: null };
+  // Breaker off: count, and let a circuit left open from before close.
+  if (p.failures <= 0) return { next: { ...CLOSED, consecutiveFailures: failures }, event: null };
   const phase = phaseOf(s, now);
   if (phase === 'closed') {
     if (failures < p.failures) return { next: { ...s, consecutiveFailures: failures }, event: null };

@@ -130,7 +130,6 @@ export function createDeliveryWorker(deps: DeliveryDeps): DeliveryWorker {
         return { held, tripped: null, closed: false };
       }
       if (outcome.ok) return { held, tripped: null, closed: await circuits.recordSuccess(q, c.subscriptionId) };
-      if (config.breaker.failures <= 0) return { held, tripped: null, closed: false };
       return { held, tripped: await circuits.recordFailure(q, c.subscriptionId, config.breaker), closed: false };
     });
     deps.metrics?.deliveryAttempts.inc({ kind: c.kind, outcome: next.status === 'pending' ? 'retry' : next.status });

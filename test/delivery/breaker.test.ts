@@ -49,6 +49,9 @@ describe('circuit breaker transitions', () => {
     for (let i = 0; i < 50; i++) s = onFailure(s, 0, { ...policy, failures: 0 }).next;
     expect(phaseOf(s, 0)).toBe('closed');
     expect(s.consecutiveFailures).toBe(50);
+    // Turned off while a circuit was open: the next failure closes it instead of leaving it stuck.
+    const leftOver: CircuitState = { consecutiveFailures: 7, trips: 2, openedAt: 0, openUntil: 1_000 };
+    expect(onFailure(leftOver, 5_000, { ...policy, failures: 0 }).next).toEqual({ consecutiveFailures: 8, trips: 0, openedAt: null, openUntil: null });
   });
 });
 
