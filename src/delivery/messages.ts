@@ -1,5 +1,6 @@
 import type { OutboxEvent } from './types.js';
 import { eventFacts } from './match.js';
+import { STATUS_LABELS, type CaseStatus } from '../vom/workflow.js';
 
 // What each kind of receiver gets for an event. Pure: event in, request body
 // out. People read Slack, Teams and e-mail, so those get a short Korean summary;
@@ -21,7 +22,16 @@ const TYPE_TITLES: Record<string, string> = {
   'alert.updated': '🔁 민원 위험 알림 (반복 감지)',
   'call.escalated': '⚠️ 통화 에스컬레이션 (복수 위험 유형)',
   test: '🧪 연결 테스트 (Test message)',
+  'case.created': '📂 민원 사례 접수 (Case opened)',
+  'case.updated': '✏️ 민원 사례 변경 (Case edited)',
+  'case.status_changed': '🔄 민원 사례 상태 변경 (Case status)',
+  'case.note_added': '📝 민원 사례 메모 (Case note)',
+  'case.attachment_added': '📎 민원 사례 첨부 (Case attachment)',
+  'case.linked': '🔗 민원 사례 연결 (Case link)',
+  'case.repeat_contact': '🔁 반복 민원 접촉 (Repeat contact)',
 };
+
+const statusLabel = (s: unknown) => (typeof s === 'string' && s in STATUS_LABELS ? STATUS_LABELS[s as CaseStatus].ko : String(s));
 
 /** The type of a test message sent on request (POST /api/subscriptions/:id/test). */
 export const TEST_EVENT_TYPE = 'test';
@@ -59,8 +69,18 @@ export function summarize(e: OutboxEvent, publicUrl: string | null): Summary {
   const p = asObj(e.payload);
   const alert = asObj(p.alert);
   const call = asObj(p.call);
+  const kase = asObj(p.case);
   const callId: string | undefined = alert.callId ?? call.id ?? p.callId;
   const facts: [string, string][] = [];
+  if (typeof kase.ref === 'string') {
+    facts.push(['사례 (Case)', kase.ref]);
+    if (typeof kase.title === 'string') facts.push(['제목 (Title)', clip(kase.title)]);
+    const details = asObj(p.details);
+    const status = e.type === 'case.status_changed' && details.from ? `${statusLabel(details.from)} → ${statusLabel(details.to)}` : statusLabel(kase.status);
+    facts.push(['상태 (Status)', status]);
+    if (typeof kase.assigneeName === 'string') facts.push(['담당자 (Assignee)', kase.assigneeName]);
+    if (typeof kase.dueAt === 'string') facts.push(['처리 기한 (Due)', `${kase.dueAt.slice(0, 10)}${kase.overdue ? ' (기한 초과)' : ''}`]);
+  }
   const { severity, categories } = eventFacts(e.payload);
   if (categories.length > 0) facts.push(['유형 (Category)', categories.map(label).join(', ')]);
   if (severity !== null) facts.push(['심각도 (Severity)', `${severity}/5`]);
@@ -72,7 +92,9 @@ export function summarize(e: OutboxEvent, publicUrl: string | null): Summary {
   if (e.type === TEST_EVENT_TYPE && typeof p.message === 'string') facts.push(['내용 (Message)', clip(p.message, 400)]);
   if (facts.length === 0) facts.push(['대상 (Subject)', e.subjectId]);
   const base = publicUrl?.replace(/\/+$/, '') ?? null;
-  const link = base ? (callId ? `${base}/calls/${encodeURIComponent(callId)}` : `${base}/`) : null;
+  const link = base
+    ? typeof kase.id === 'string' ? `${base}/cases/${encodeURIComponent(kase.id)}` : callId ? `${base}/calls/${encodeURIComponent(callId)}` : `${base}/`
+    : null;
   return { title: TYPE_TITLES[e.type] ?? `민원 레이더 이벤트: ${e.type}`, facts, link };
 }
 

@@ -142,6 +142,24 @@ describe('messages', () => {
     expect(m.text).toContain('evt_42');
   });
 
+  it('a case status change names the case, both statuses and links to the case', () => {
+    const e = {
+      seq: 9, type: 'case.status_changed', subjectId: 'k1', createdAt: '',
+      payload: {
+        case: { id: 'k1', ref: 'C-2026-000123', title: '결제 오류 반복 문의', status: 'in_progress', severity: 4, category: 'complaint', assigneeName: '김담당', dueAt: '2026-12-01T09:00:00.000Z', overdue: true },
+        change: 'status_changed', details: { from: 'assigned', to: 'in_progress' }, by: 'officer1',
+      },
+    };
+    const s = summarize(e, 'https://radar.example.local');
+    expect(s.title).toContain('상태 변경');
+    expect(s.facts).toContainEqual(['사례 (Case)', 'C-2026-000123']);
+    expect(s.facts).toContainEqual(['상태 (Status)', '배정 → 처리중']);
+    expect(s.facts).toContainEqual(['처리 기한 (Due)', '2026-12-01 (기한 초과)']);
+    expect(s.facts).toContainEqual(['심각도 (Severity)', '4/5']);
+    expect(s.link).toBe('https://radar.example.local/cases/k1');
+    expect(mailContent(e, null).subject).toContain('민원 사례 상태 변경');
+  });
+
   it('a later event type without alert data still gets a readable message', () => {
     const s = summarize({ seq: 1, type: 'early_warning.raised', subjectId: 'w1', createdAt: '', payload: { title: '결제 오류 급증' } }, null);
     expect(s.title).toContain('early_warning.raised');
