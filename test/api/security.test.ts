@@ -12,6 +12,12 @@ describe('security headers and rate limits', () => {
     expect(res.headers.get('x-frame-options')).toBe('DENY');
   });
 
+  it('an over-long id in the path gets our error shape (400 invalid_request), not a bare 414', async () => {
+    const res = await api(fx.server, 'GET', `/api/cases/${'x'.repeat(300)}`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_request');
+  });
+
   it('limits sign-in attempts per address', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) {
