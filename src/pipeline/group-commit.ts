@@ -1,6 +1,11 @@
 // Group commit: items submitted while a batch is being written wait and go
 // together into the next one, so one transaction (one commit, one fsync)
 // carries many utterances under load, while a lone item is written at once.
+// With `maxInFlight` > 1, up to that many batches are written at the same time
+// (on separate connections): an item that arrives while a batch waits on the
+// database starts at once instead of waiting for it. The caller must keep
+// items that depend on each other out of concurrent batches (the pipeline does:
+// a call's next utterance waits for its previous one).
 
 export type BatchWriter<T, R> = (items: T[]) => Promise<R[]>;
 
@@ -12,39 +17,54 @@ export interface GroupCommit<T, R> {
 
 export interface GroupCommitOptions {
   maxBatch?: number;
+  /** Batches written at the same time (default 1). */
+  maxInFlight?: number;
   /** Called with how long each item of a batch waited before its batch started (ms). */
   observeWait?: (ms: number) => void;
 }
 
+interface Waiting<T, R> {
+  item: T;
+  at: number;
+  resolve: (r: R) => void;
+  reject: (e: unknown) => void;
+}
+
 export function createGroupCommit<T, R>(write: BatchWriter<T, R>, opts: GroupCommitOptions = {}): GroupCommit<T, R> {
   const maxBatch = opts.maxBatch ?? 256;
-  let queue: { item: T; at: number; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
-  let running = false;
+  const maxInFlight = Math.max(1, opts.maxInFlight ?? 1);
+  let queue: Waiting<T, R>[] = [];
+  let inFlight = 0;
 
-  async function drain() {
-    running = true;
+  async function writeBatch(batch: Waiting<T, R>[]) {
+    if (opts.observeWait) {
+      const start = performance.now();
+      for (const b of batch) opts.observeWait(start - b.at);
+    }
+    try {
+      const results = await write(batch.map((b) => b.item));
+      batch.forEach((b, i) => b.resolve(results[i]));
+    } catch (err) {
+      for (const b of batch) b.reject(err);
+    }
+  }
+
+  /** One writer: takes whatever is queued, writes it, repeats until the queue is empty. */
+  async function writer() {
+    inFlight++;
     while (queue.length > 0) {
       const batch = queue.slice(0, maxBatch);
       queue = queue.slice(batch.length);
-      if (opts.observeWait) {
-        const start = performance.now();
-        for (const b of batch) opts.observeWait(start - b.at);
-      }
-      try {
-        const results = await write(batch.map((b) => b.item));
-        batch.forEach((b, i) => b.resolve(results[i]));
-      } catch (err) {
-        for (const b of batch) b.reject(err);
-      }
+      await writeBatch(batch);
     }
-    running = false;
+    inFlight--;
   }
 
   return {
     submit(item) {
       return new Promise<R>((resolve, reject) => {
         queue.push({ item, at: performance.now(), resolve, reject });
-        if (!running) void drain();
+        if (inFlight < maxInFlight) void writer();
       });
     },
     get waiting() {

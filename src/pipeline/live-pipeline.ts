@@ -38,6 +38,12 @@ export interface PipelineDeps {
   repeatWindowDays?: number;
   /** Most final utterances written in one transaction (group commit). */
   maxBatch?: number;
+  /**
+   * Group-commit transactions in flight at once. Default: 2 on a PostgreSQL
+   * server (a batch waiting on the database does not hold the next one back),
+   * 1 on PGlite (one connection: it would only queue).
+   */
+  commitsInFlight?: number;
   /** Calls idle this long drop their in-memory state (it is rebuilt on demand). */
   idleMs?: number;
 }
@@ -206,6 +212,7 @@ export function createLivePipeline(deps: PipelineDeps): LivePipeline {
   }
   const finals = createGroupCommit(writeFinals, {
     maxBatch: deps.maxBatch ?? 256,
+    maxInFlight: deps.commitsInFlight ?? (deps.db.kind === 'postgres' ? 2 : 1),
     observeWait: metrics ? (ms) => metrics.ingestWaitSeconds.observe({ stage: 'commit' }, ms / 1000) : undefined,
   });
 
