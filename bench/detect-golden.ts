@@ -8,7 +8,8 @@
 //
 // Usage: npx tsx bench/detect-golden.ts [out]   (default /tmp/radar-golden.txt)
 // Compare two runs with `diff` (or `cmp`); identical files mean identical hits.
-// GOLDEN_N sets the number of utterances (20,000).
+// GOLDEN_N sets the number of utterances (20,000); GOLDEN_CARRY=1 runs the
+// engine with carryTails (the tail's scan carried instead of re-scanned).
 
 import { writeFileSync } from 'node:fs';
 import { compileRuleSet, loadDefaultRuleSet, type RuleSetDoc } from '../src/detect/index.js';
@@ -34,7 +35,7 @@ function allTerms(doc: RuleSetDoc): string[] {
 
 const base = loadDefaultRuleSet();
 const big: RuleSetDoc = { ...base, rules: [...base.rules, ...generatedRules(1000)] };
-const engine = compileRuleSet(big);
+const engine = compileRuleSet(big, { carryTails: process.env.GOLDEN_CARRY === '1' });
 const corpus = utterances(N, allTerms(big), 0.1);
 const lines: string[] = [];
 let call = engine.openCall({ callId: 'g0' });

@@ -120,6 +120,15 @@ export interface FlatTables {
   maxEdits: Int32Array;
   openStart: Uint8Array;
   openEnd: Uint8Array;
+  /**
+   * Per piece use: the group of uses whose word-start check and backward
+   * extension are the same computation (same part of the alias before the
+   * piece, same edit bound, same open start): X방송국 for 22 regions differ,
+   * 정도 법률사무소 X for 20 regions share one. -1 for whole-alias uses.
+   */
+  useBefore: Int32Array;
+  /** Number of useBefore groups. */
+  beforeGroups: number;
   /** Symbols of every alias, concatenated: alias a's are [symStart[a], symStart[a] + aliasLen[a]). */
   syms: Uint8Array;
   symStart: Int32Array;
@@ -440,7 +449,19 @@ function flatten(aliases: Alias[], uses: PatternUse[][]): FlatTables {
     openEnd[a.id] = a.openEnd ? 1 : 0;
     if (a.fuzzy?.mode === 'pieces') maxEdits[a.id] = a.fuzzy.maxEdits;
   }
+  const useBefore = new Int32Array(total).fill(-1);
+  const groups = new Map<string, number>();
+  for (let u = 0; u < total; u++) {
+    const off = usePiece[u];
+    if (off < 0) continue;
+    const a = aliases[useAlias[u]];
+    const key = `${maxEdits[a.id]}|${a.openStart ? 1 : 0}|${a.syms.subarray(0, off).join(',')}`;
+    let g = groups.get(key);
+    if (g === undefined) { g = groups.size; groups.set(key, g); }
+    useBefore[u] = g;
+  }
   return {
     useStart, useAlias, usePiece, useDist, patHasPiece, aliasLen, maxEdits, openStart, openEnd, syms, symStart,
+    useBefore, beforeGroups: groups.size,
   };
 }

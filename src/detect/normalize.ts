@@ -39,24 +39,34 @@ export interface NormText {
   pendingBreak: number;
 }
 
-/**
- * Normalised characters and jamo carried over from an earlier text (the tail
- * of a speaker's previous utterance, see carry.ts): a text normalised after
- * it continues from these arrays instead of normalising the tail again.
- */
-export interface NormPrefix {
-  n: number;
+/** The buffers of a normalised text (a Normalizer's, or handed over to a carry). */
+export interface NormBuffers {
   codes: Uint16Array;
   origStart: Int32Array;
   origEnd: Int32Array;
   wordStart: Uint8Array;
   breakBefore: Uint8Array;
-  pendingBreak: number;
-  jn: number;
   sym: Uint8Array;
   jNorm: Int32Array;
   jFirst: Uint8Array;
   jLast: Uint8Array;
+}
+
+/**
+ * Normalised characters and jamo carried over from an earlier text (the tail
+ * of a speaker's previous utterance, see scan.ts Carry): a text normalised
+ * after it continues from them instead of normalising the tail again. The
+ * tail is characters [base, base + n) and symbols [jbase, jbase + jn) of the
+ * buffers, whose original offsets are `origShift` larger than the tail's own
+ * (and whose jNorm values are `base` larger).
+ */
+export interface NormPrefix extends NormBuffers {
+  base: number;
+  jbase: number;
+  origShift: number;
+  n: number;
+  jn: number;
+  pendingBreak: number;
 }
 
 /**
@@ -135,10 +145,10 @@ class Builder {
   pendingWord = 1;
   pendingBreak = 0;
   // Jamo stream buffers (filled by withJamo).
-  sym = new Uint8Array(0);
-  jNorm = new Int32Array(0);
-  jFirst = new Uint8Array(0);
-  jLast = new Uint8Array(0);
+  sym: Uint8Array = new Uint8Array(0);
+  jNorm: Int32Array = new Int32Array(0);
+  jFirst: Uint8Array = new Uint8Array(0);
+  jLast: Uint8Array = new Uint8Array(0);
   constructor(cap: number) {
     this.codes = new Uint16Array(cap);
     this.origStart = new Int32Array(cap);
@@ -228,18 +238,41 @@ export class Normalizer {
     b.ensure(n + 1);
     const { codes, origStart, origEnd, wordStart, breakBefore } = b;
     const pc = prefix.codes, ps = prefix.origStart, pe = prefix.origEnd, pw = prefix.wordStart, pb = prefix.breakBefore;
+    const base = prefix.base;
+    const shift = prefix.origShift;
     for (let k = 0; k < n; k++) {
-      codes[k] = pc[k];
-      origStart[k] = ps[k];
-      origEnd[k] = pe[k];
-      wordStart[k] = pw[k];
-      breakBefore[k] = pb[k];
+      const x = base + k;
+      codes[k] = pc[x];
+      origStart[k] = ps[x] - shift;
+      origEnd[k] = pe[x] - shift;
+      wordStart[k] = pw[x];
+      breakBefore[k] = pb[x];
     }
+    // The tail starts the text (its breakBefore is never read: breaks start at 1).
+    if (n > 0) { wordStart[0] = 1; breakBefore[0] = 0; }
     b.n = n;
     // The separator before `text` starts a word; punctuation at the prefix's end still counts.
     b.pendingWord = 1;
     b.pendingBreak = prefix.pendingBreak;
     return run(b, source, text, offset, prefix);
+  }
+
+  /**
+   * Hands the buffers of the last result over to `keep` and takes keep's in
+   * exchange (O(1): the text is kept without copying; the last result now
+   * reads keep's buffers).
+   */
+  handOver(keep: NormBuffers): void {
+    const b = this.b;
+    const codes = b.codes; b.codes = keep.codes; keep.codes = codes;
+    const origStart = b.origStart; b.origStart = keep.origStart; keep.origStart = origStart;
+    const origEnd = b.origEnd; b.origEnd = keep.origEnd; keep.origEnd = origEnd;
+    const wordStart = b.wordStart; b.wordStart = keep.wordStart; keep.wordStart = wordStart;
+    const breakBefore = b.breakBefore; b.breakBefore = keep.breakBefore; keep.breakBefore = breakBefore;
+    const sym = b.sym; b.sym = keep.sym; keep.sym = sym;
+    const jNorm = b.jNorm; b.jNorm = keep.jNorm; keep.jNorm = jNorm;
+    const jFirst = b.jFirst; b.jFirst = keep.jFirst; keep.jFirst = jFirst;
+    const jLast = b.jLast; b.jLast = keep.jLast; keep.jLast = jLast;
   }
 }
 
@@ -294,11 +327,14 @@ function withJamo(source: string, b: Builder, prefix: NormPrefix | 0): NormText 
     jn = prefix.jn;
     k0 = prefix.n;
     const ps = prefix.sym, pn = prefix.jNorm, pf = prefix.jFirst, pl = prefix.jLast;
+    const jbase = prefix.jbase;
+    const base = prefix.base;
     for (let j = 0; j < jn; j++) {
-      sym[j] = ps[j];
-      jNorm[j] = pn[j];
-      jFirst[j] = pf[j];
-      jLast[j] = pl[j];
+      const x = jbase + j;
+      sym[j] = ps[x];
+      jNorm[j] = pn[x] - base;
+      jFirst[j] = pf[x];
+      jLast[j] = pl[x];
     }
   }
   for (let k = k0; k < n; k++) {

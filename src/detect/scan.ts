@@ -42,18 +42,24 @@ export interface ScanResult {
  * afresh, without normalising or scanning the tail again (see docs/detection.md).
  */
 export class Carry implements NormPrefix {
+  // The previous text's buffers (handed over by the normaliser, see Normalizer.handOver);
+  // the tail is characters [base, base + n) and symbols [jbase, jbase + jn) of them.
+  // Sized like a normaliser's: they become its buffers on the next hand-over.
+  codes = new Uint16Array(256);
+  origStart = new Int32Array(256);
+  origEnd = new Int32Array(256);
+  wordStart = new Uint8Array(256);
+  breakBefore = new Uint8Array(256);
+  sym = new Uint8Array(1024);
+  jNorm = new Int32Array(1024);
+  jFirst = new Uint8Array(1024);
+  jLast = new Uint8Array(1024);
+  base = 0;
+  jbase = 0;
+  origShift = 0;
   n = 0;
-  codes = new Uint16Array(64);
-  origStart = new Int32Array(64);
-  origEnd = new Int32Array(64);
-  wordStart = new Uint8Array(64);
-  breakBefore = new Uint8Array(64);
-  pendingBreak = 0;
   jn = 0;
-  sym = new Uint8Array(192);
-  jNorm = new Int32Array(192);
-  jFirst = new Uint8Array(192);
-  jLast = new Uint8Array(192);
+  pendingBreak = 0;
   /** Automaton state after the tail, or -1: run the automaton over the tail's symbols again (state only). */
   state = 0;
   /** Occurrences from the automaton pass, by kind; break words as positions. */
@@ -109,6 +115,12 @@ interface Scratch {
   candUse: Int32Array;
   candPos: Int32Array;
   candLen: Int32Array;
+  /** 1 when the candidate failed a check that more text after the scanned one cannot change (not carried). */
+  candDead: Uint8Array;
+  /** Per useBefore group: scan token and anchor position of the cached start check + backward extension, and its result. */
+  beforeStamp: Int32Array;
+  beforePos: Int32Array;
+  beforeVal: Int32Array;
   /** Scan token at which the alias last had an exact match / a verified start. */
   exactStamp: Int32Array;
   exactStart: Int32Array;
@@ -130,7 +142,9 @@ function scratchFor(cs: CompiledRuleSet): Scratch {
   if (!s) {
     const n = cs.aliases.length;
     s = {
-      candUse: new Int32Array(256), candPos: new Int32Array(256), candLen: new Int32Array(256),
+      candUse: new Int32Array(256), candPos: new Int32Array(256), candLen: new Int32Array(256), candDead: new Uint8Array(256),
+      beforeStamp: new Int32Array(cs.flat.beforeGroups), beforePos: new Int32Array(cs.flat.beforeGroups),
+      beforeVal: new Int32Array(cs.flat.beforeGroups),
       exactStamp: new Int32Array(n), exactStart: new Int32Array(n), seenStamp: new Int32Array(n), seenStart: new Int32Array(n),
       token: 0, cands: 0, ex: new Int32Array(32), exN: 0,
       res: { t: null as unknown as NormText, occ: [], neg: [], cancel: [], breaks: [], state: 0, occExact: 0, breaksPunct: 0 },
@@ -249,7 +263,8 @@ export function scanText(cs: CompiledRuleSet, t: NormText, tailEnd = 0, carry: C
  * Fills `carry` from the last scan of `cs` (whose result is `res`) for a tail
  * that starts at normalised character `base` of the scanned text and runs to
  * its end, with original offsets shifted by `-origShift`. The tail must start
- * a word (the caller cuts at spacing) and hold at least one character.
+ * a word (the caller cuts at spacing) and hold at least one character. The
+ * caller then hands the scanned text's buffers to the carry (no copy).
  */
 export function carryTail(cs: CompiledRuleSet, res: ScanResult, base: number, origShift: number, carry: Carry): void {
   const t = res.t;
@@ -260,44 +275,14 @@ export function carryTail(cs: CompiledRuleSet, res: ScanResult, base: number, or
   let jbase = 0;
   while (jbase < t.jn && t.jNorm[jbase] < base) jbase++;
   const jn = t.jn - jbase;
-  if (carry.codes.length < n) {
-    const cap = n * 2;
-    carry.codes = new Uint16Array(cap); carry.origStart = new Int32Array(cap); carry.origEnd = new Int32Array(cap);
-    carry.wordStart = new Uint8Array(cap); carry.breakBefore = new Uint8Array(cap);
-  }
-  if (carry.sym.length < jn) {
-    const cap = jn * 2;
-    carry.sym = new Uint8Array(cap); carry.jNorm = new Int32Array(cap); carry.jFirst = new Uint8Array(cap); carry.jLast = new Uint8Array(cap);
-  }
-  {
-    const { codes, origStart, origEnd, wordStart, breakBefore } = carry;
-    const tc = t.codes, ts = t.origStart, te = t.origEnd, tw = t.wordStart, tb = t.breakBefore;
-    for (let k = 0; k < n; k++) {
-      const x = base + k;
-      codes[k] = tc[x];
-      origStart[k] = ts[x] - origShift;
-      origEnd[k] = te[x] - origShift;
-      wordStart[k] = tw[x];
-      breakBefore[k] = tb[x];
-    }
-    // The tail starts the text it is carried into (never read there: breaks start at 1).
-    wordStart[0] = 1;
-    breakBefore[0] = 0;
-  }
+  // The characters and symbols stay where they are: the caller hands the
+  // normaliser's buffers over to the carry (Normalizer.handOver).
+  carry.base = base;
+  carry.jbase = jbase;
+  carry.origShift = origShift;
   carry.n = n;
-  carry.pendingBreak = t.pendingBreak;
-  {
-    const { sym, jNorm, jFirst, jLast } = carry;
-    const ts = t.sym, tn = t.jNorm, tf = t.jFirst, tl = t.jLast;
-    for (let j = 0; j < jn; j++) {
-      const x = jbase + j;
-      sym[j] = ts[x];
-      jNorm[j] = tn[x] - base;
-      jFirst[j] = tf[x];
-      jLast[j] = tl[x];
-    }
-  }
   carry.jn = jn;
+  carry.pendingBreak = t.pendingBreak;
   carry.state = cs.automaton.depth[res.state] <= jn ? res.state : -1;
   // Occurrences starting in the tail (a fresh scan of it finds exactly those), shifted.
   let m = 0;
@@ -328,9 +313,10 @@ export function carryTail(cs: CompiledRuleSet, res: ScanResult, base: number, or
   const { useAlias, usePiece, aliasLen, maxEdits } = cs.flat;
   const { candPos, candUse, candLen } = sc;
   const end = t.jn;
+  const { candDead } = sc;
   for (let c = 0; c < sc.cands; c++) {
     const pos = candPos[c];
-    if (pos < jbase) continue;
+    if (pos < jbase || candDead[c] === 1) continue;
     const u = candUse[c];
     const id = useAlias[u];
     if (pos - usePiece[u] + aliasLen[id] + maxEdits[id] <= end) continue;
@@ -369,6 +355,7 @@ function growCandidates(sc: Scratch): void {
   sc.candUse = grow(sc.candUse);
   sc.candPos = grow(sc.candPos);
   sc.candLen = grow(sc.candLen);
+  sc.candDead = new Uint8Array(sc.candUse.length);
 }
 
 function addOcc(res: ScanResult, a: Alias, s: number, e: number, dist: number): void {
@@ -406,16 +393,21 @@ function firstSymbolOf(t: NormText, normIndex: number): number {
  * "within k unit edits with this piece intact"), boundary pre-checks, then the
  * weighted alignment that picks the span and the reported distance.
  */
+/** beforeVal code: no possible word start near the candidate's start. */
+const NO_START = 1000;
+
 function verifyCandidates(cs: CompiledRuleSet, res: ScanResult, sc: Scratch, count: number, token: number): void {
   const t = res.t;
   const f = cs.flat;
   const { sym, jn } = t;
+  const { candUse, candPos, candLen, candDead, beforeStamp, beforePos, beforeVal } = sc;
   for (let c = 0; c < count; c++) {
-    const u = sc.candUse[c];
+    candDead[c] = 0;
+    const u = candUse[c];
     const id = f.useAlias[u];
     const off = f.usePiece[u];
-    const pos = sc.candPos[c];
-    const len = sc.candLen[c];
+    const pos = candPos[c];
+    const len = candLen[c];
     const start = pos - off;
     // Both pieces of one alignment report the same start: align it once.
     if (sc.seenStamp[id] === token && sc.seenStart[id] === start) continue;
@@ -424,11 +416,27 @@ function verifyCandidates(cs: CompiledRuleSet, res: ScanResult, sc: Scratch, cou
     const k = f.maxEdits[id];
     const from = Math.max(0, start - k);
     const to = Math.min(jn, start + m + k);
-    // A near miss must start a word: checked first, it is cheaper than any distance work.
-    if (f.openStart[id] === 0 && !canStartNear(t, from, Math.min(to, start + k + 1))) continue;
+    // The word-start check and the backward extension depend only on the part of the
+    // alias before the piece (and k): computed once per group of uses sharing it.
+    const g = f.useBefore[u];
+    let before: number;
+    if (beforeStamp[g] === token && beforePos[g] === pos) {
+      before = beforeVal[g];
+    } else {
+      // A near miss must start a word: checked first, it is cheaper than any distance work.
+      if (f.openStart[id] === 0 && !canStartNear(t, from, Math.min(to, start + k + 1))) before = NO_START;
+      else before = anchoredEdits(f.syms, f.symStart[id], off, -1, sym, 0, jn, pos, k);
+      beforeStamp[g] = token;
+      beforePos[g] = pos;
+      beforeVal[g] = before;
+    }
+    if (before > k) {
+      // The text before the anchor is all there is (a later scan sees it or less of it);
+      // a word start after it could still come when the window reaches past the text.
+      if (before !== NO_START || start + k + 1 <= jn) candDead[c] = 1;
+      continue;
+    }
     const base = f.symStart[id];
-    const before = anchoredEdits(f.syms, base, off, -1, sym, 0, jn, pos, k);
-    if (before > k) continue;
     if (anchoredEdits(f.syms, base + off + len, m - off - len, 1, sym, 0, jn, pos + len, k - before) > k - before) continue;
     sc.seenStamp[id] = token;
     sc.seenStart[id] = start;

@@ -13,7 +13,7 @@ import { generatedRules } from '../../bench/lib/corpus.js';
 
 const base = loadDefaultRuleSet();
 const doc: RuleSetDoc = { ...base, rules: [...base.rules, ...generatedRules(150)] };
-const carried = compileRuleSet(doc);
+const carried = compileRuleSet(doc, { carryTails: true });
 const rescanned = compileRuleSet(doc, { carryTails: false });
 
 const terms = [
