@@ -113,9 +113,11 @@ export async function streamEvents(reply: FastifyReply, opts: SseOptions): Promi
   let mark: Watermark | null = null;
   let gapTimer: NodeJS.Timeout | null = null;
 
+  // The data carries the event's own seq (the id is the resume point), so a
+  // client can drop an event it receives twice after a reconnect.
   const sendStored = (seq: number, type: string, payload: unknown) => {
     sent.add(seq);
-    channel.send(type, payload, mark!.value);
+    channel.send(type, payload && typeof payload === 'object' && !Array.isArray(payload) ? { ...payload, seq } : { data: payload, seq }, mark!.value);
   };
   const deliver = (e: LiveEvent) => {
     if (e.seq === null) {

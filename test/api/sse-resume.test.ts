@@ -76,6 +76,7 @@ describe.each(testDatabases)('alert stream (SSE) ($name)', (tdb) => {
     const resumed = await openSse(`${fx.server.url}/api/alerts/stream`, { ...auth, 'last-event-id': client.lastEventId! });
     const gotA = await resumed.waitFor((e) => e.data?.note === 'A');
     expect(Number(gotA.id)).toBe(aEvent.seq);
+    expect(gotA.data.seq).toBe(aEvent.seq);
     // B may come again (at least once); receivers de-duplicate by alert id.
     await resumed.waitFor((e) => e.data?.note === 'B');
     expect(resumed.lastEventId).toBe(String(b.seq));

@@ -96,11 +96,15 @@ export function resumingSse(url: string, fromId: string | null = null) {
           buf += dec.decode(value, { stream: true });
           let i: number;
           while ((i = buf.indexOf('\n\n')) >= 0) {
-            const idLine = buf.slice(0, i).split('\n').find((l) => l.startsWith('id: '));
+            const lines = buf.slice(0, i).split('\n');
             buf = buf.slice(i + 2);
-            if (!idLine) continue;
-            lastId = idLine.slice(4);
-            const seq = Number(lastId);
+            // Like a browser: any id (also an id-only block) is the resume point;
+            // the event itself is known by the seq in its data.
+            const idLine = lines.find((l) => l.startsWith('id: '));
+            if (idLine) lastId = idLine.slice(4);
+            const dataLine = lines.find((l) => l.startsWith('data: '));
+            if (!dataLine) continue;
+            const seq = Number(JSON.parse(dataLine.slice(6)).seq);
             seen.set(seq, (seen.get(seq) ?? 0) + 1);
           }
         }
