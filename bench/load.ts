@@ -305,10 +305,11 @@ async function serverSide(url: string) {
   const r = await request(`${url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
   const m = parseMetrics(await r.body.text());
   const ms = (x: number | null | undefined) => (x === null || x === undefined ? null : round(x * 1000));
-  const phases = Object.fromEntries(['insert', 'detect', 'fold', 'commit', 'total'].map((p) => [p, {
-    p50: ms(histogramQuantile(m, 'radar_ingest_batch_seconds', `phase="${p}"`, 0.5)),
-    p99: ms(histogramQuantile(m, 'radar_ingest_batch_seconds', `phase="${p}"`, 0.99)),
-  }]));
+  const phases = Object.fromEntries(['plain', 'hits'].map((pathName) => [pathName, Object.fromEntries(['detect', 'write', 'total']
+    .map((p) => [p, {
+      p50: ms(histogramQuantile(m, 'radar_ingest_batch_seconds', `phase="${p}",path="${pathName}"`, 0.5)),
+      p99: ms(histogramQuantile(m, 'radar_ingest_batch_seconds', `phase="${p}",path="${pathName}"`, 0.99)),
+    }]))]));
   const gcCount = [...m].filter(([k]) => k.startsWith('radar_nodejs_gc_duration_seconds_count')).reduce((a, [, v]) => a + v, 0);
   return {
     note: 'histogram quantiles are bucket upper bounds (ms)',

@@ -12,8 +12,8 @@ export interface RadarMetrics {
   sseClients: Gauge;
   ingestQueue: Gauge<'stage'>;
   ingestBatch: Histogram;
-  /** Wall time of one group-commit transaction, by phase (insert, detect, fold, commit, total). */
-  ingestBatchSeconds: Histogram<'phase'>;
+  /** Wall time of one group-commit batch, by phase (detect, write, total) and path (plain: no hits; hits: with the fold). */
+  ingestBatchSeconds: Histogram<'phase' | 'path'>;
   /** Time an utterance waited: behind its call's previous one (call), for its group commit to start (commit). */
   ingestWaitSeconds: Histogram<'stage'>;
   /** Final utterance received → its alert events published to live clients. */
@@ -53,8 +53,8 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): RadarMet
       buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256], registers: [registry],
     }),
     ingestBatchSeconds: new Histogram({
-      name: 'radar_ingest_batch_seconds', help: 'Wall time of one group-commit transaction by phase: insert, detect, fold, commit, total',
-      labelNames: ['phase'], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [registry],
+      name: 'radar_ingest_batch_seconds', help: 'Wall time of one group-commit batch by phase (detect, write: its one statement, total) and path (plain: no hits; hits: utterances, hits, alerts, risk and events)',
+      labelNames: ['phase', 'path'], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [registry],
     }),
     ingestWaitSeconds: new Histogram({
       name: 'radar_ingest_wait_seconds', help: 'Time an utterance waited behind its call\'s previous utterance (call) or for its group commit to start (commit)',

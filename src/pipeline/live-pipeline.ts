@@ -8,7 +8,7 @@ import type { Bus } from '../bus/types.js';
 import type { CallDetector, DetectionEngine } from '../detect/types.js';
 import type { CallStart, IngestResult, IngestSink, UtteranceIn } from '../ingest/sink.js';
 import { checkCallStart, checkUtterance } from '../ingest/validate.js';
-import { foldBatch, type FoldResult } from '../alerts/fold.js';
+import { writeBatchWithHits, type FoldResult } from '../alerts/fold.js';
 import { createGroupCommit } from './group-commit.js';
 import type { RiskInput } from '../alerts/risk.js';
 import type { Db } from '../store/db.js';
@@ -149,10 +149,10 @@ export function createLivePipeline(deps: PipelineDeps): LivePipeline {
   /**
    * Writes a batch of final utterances (of different calls: a call's next
    * utterance waits for its previous one). Detection runs first, on the
-   * utterances not already known here as stored; a batch without hits is one
-   * INSERT (atomic on its own: one round trip, no BEGIN/COMMIT), a batch with
-   * hits stores utterances, hits, alerts and events in one transaction. Either
-   * way an utterance is never stored without the alerts it raised. A re-sent
+   * utterances not already known here as stored; then the batch is written in
+   * one statement, atomic on its own (one round trip, no BEGIN/COMMIT): a plain
+   * INSERT without hits, or utterances, hits, alerts, risk and events together
+   * (alerts/fold.ts). An utterance is never stored without the alerts it raised. A re-sent
    * utterance the database already holds (after a restart) is reported as a
    * duplicate and its hits are dropped. On failure nothing of the batch is
    * stored and the calls' detectors are rebuilt, since they already saw the
@@ -163,39 +163,28 @@ export function createLivePipeline(deps: PipelineDeps): LivePipeline {
     metrics?.ingestQueue.set({ stage: 'commit' }, finals.waiting);
     metrics?.ingestQueue.set({ stage: 'calls' }, queue.size);
     const t0 = performance.now();
-    const phases = { insert: 0, detect: 0, fold: 0, commit: 0, total: 0 };
+    const phases = { detect: 0, write: 0, total: 0 };
     try {
       const known = batch.map(({ state, u }) => state.finalIds.has(u.id));
       const hits = batch.map(({ state, u }, i) => (known[i] ? [] : detect(state, u)));
       const tDet = performance.now();
       phases.detect = tDet - t0;
-      const rows = batch.filter((_, i) => !known[i]).map((b) => ({ ...b.u, redactions: b.redactions }));
-      const resultsFor = (fresh: Set<string>): (FinalResult | null)[] => batch.map(({ u }, i) =>
-        !known[i] && fresh.has(callsRepo.utteranceKey(u.callId, u.id)) ? { hits: hits[i], folded: null } : null);
       let out: (FinalResult | null)[];
       if (!hits.some((h) => h.length > 0)) {
-        out = resultsFor(await callsRepo.insertUtterances(deps.db, rows));
-        phases.insert = performance.now() - tDet;
+        const stored = await callsRepo.insertUtterances(deps.db, batch.filter((_, i) => !known[i]).map((b) => ({ ...b.u, redactions: b.redactions })));
+        out = batch.map(({ u }, i) => (!known[i] && stored.has(callsRepo.utteranceKey(u.callId, u.id)) ? { hits: hits[i], folded: null } : null));
       } else {
-        let inner = 0;
-        out = await deps.db.tx(async (q) => {
-          const tIn = performance.now();
-          const res = resultsFor(await callsRepo.insertUtterances(q, rows));
-          const tIns = performance.now();
-          const toFold = batch.map((b, i) => ({ b, r: res[i] })).filter(({ r }) => r !== null && r.hits.length > 0);
-          const folded = await foldBatch(q, toFold.map(({ b, r }) => ({
-            callId: b.u.callId, hits: r!.hits, context: [...b.state.recent, toContext(b.u)], callAlerts: b.state.alerts, wasEscalated: b.state.escalated,
-          })));
-          toFold.forEach(({ r }, i) => { r!.folded = folded[i]; });
-          inner = performance.now();
-          phases.insert = tIns - tIn;
-          phases.fold = inner - tIns;
-          return res;
-        });
-        phases.commit = performance.now() - inner;
+        const fresh = batch.map((b, i) => ({ b, i })).filter(({ i }) => !known[i]);
+        const folded = await writeBatchWithHits(deps.db, fresh.map(({ b, i }) => ({
+          utterance: { ...b.u, redactions: b.redactions }, hits: hits[i], context: [...b.state.recent, toContext(b.u)],
+          callAlerts: b.state.alerts, wasEscalated: b.state.escalated,
+        })));
+        out = batch.map(() => null);
+        fresh.forEach(({ i }, n) => { out[i] = folded[n] ? { hits: hits[i], folded: folded[n] } : null; });
       }
+      phases.write = performance.now() - tDet;
       phases.total = performance.now() - t0;
-      observeBatch(batch.length, phases);
+      observeBatch(batch.length, phases, hits.some((h) => h.length > 0) ? 'hits' : 'plain');
       return out;
     } catch (err) {
       for (const { u } of batch) dropState(u.callId);
@@ -204,10 +193,10 @@ export function createLivePipeline(deps: PipelineDeps): LivePipeline {
   }
 
   /** Phase timings of every batch, and a warning naming the slow phase when one stalls. */
-  function observeBatch(size: number, phases: Record<'insert' | 'detect' | 'fold' | 'commit' | 'total', number>) {
-    for (const [phase, ms] of Object.entries(phases)) metrics?.ingestBatchSeconds.observe({ phase }, ms / 1000);
+  function observeBatch(size: number, phases: Record<'detect' | 'write' | 'total', number>, path: 'plain' | 'hits') {
+    for (const [phase, ms] of Object.entries(phases)) metrics?.ingestBatchSeconds.observe({ phase, path }, ms / 1000);
     if (phases.total >= SLOW_BATCH_MS) {
-      deps.log.warn({ batch: size, ms: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v * 10) / 10])) }, 'slow ingest transaction');
+      deps.log.warn({ batch: size, path, ms: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v * 10) / 10])) }, 'slow ingest transaction');
     }
   }
   const finals = createGroupCommit(writeFinals, {

@@ -1,4 +1,4 @@
-import type { Alert, AlertStatus, ContextLine, Hit, Severity } from '../core/types.js';
+import type { Alert, AlertStatus, Hit, Severity } from '../core/types.js';
 import type { Queryable, Row } from './db.js';
 
 export const toAlert = (r: Row): Alert => ({
@@ -25,67 +25,6 @@ export const toAlert = (r: Row): Alert => ({
   updatedAt: new Date(r.updated_at).toISOString(),
 });
 
-
-/** One hit folded into its call's alert for the rule (at most one per call and rule per statement). */
-export interface FoldItem {
-  id: string;
-  callId: string;
-  hit: Hit;
-  count: number;
-  context: ContextLine[];
-}
-
-/** A hit to store; alerting ones are linked to their call's alert for the rule. */
-export interface HitToStore {
-  callId: string;
-  hit: Hit;
-  alerting: boolean;
-}
-
-/**
- * Stores hits and folds the alerting ones into their calls' alerts, in one
- * statement (one round trip of the live path): new (call, rule) pairs create
- * alerts, known ones raise their count by `count`; each alerting hit is stored
- * with the id of the alert it was folded into, other hits without one; re-sent
- * hits are ignored.
- */
-export async function storeHitsAndFoldAlerts(q: Queryable, items: FoldItem[], hits: HitToStore[]): Promise<{ alert: Alert; created: boolean }[]> {
-  if (items.length === 0 && hits.length === 0) return [];
-  const col = <T>(f: (i: FoldItem) => T) => items.map(f);
-  const hcol = <T>(f: (i: HitToStore) => T) => hits.map(f);
-  const rows = await q.query(
-    `WITH folded AS (
-       INSERT INTO alerts (id, call_id, rule_id, category, severity, speaker, start_ms, utterance_id, match, term, explanation, negated, context, hit_count)
-       SELECT id, call_id, rule_id, category, severity, speaker, start_ms, utterance_id, match, term, explanation, false, context, n
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[],
-         $11::text[], $12::jsonb[], $13::int[])
-         AS h(id, call_id, rule_id, category, severity, speaker, start_ms, utterance_id, match, term, explanation, context, n)
-       ON CONFLICT (call_id, rule_id) DO UPDATE SET hit_count = alerts.hit_count + excluded.hit_count, last_hit_at = now(), updated_at = now(),
-         severity = greatest(alerts.severity, excluded.severity)
-       RETURNING *, (xmax = 0) AS inserted
-     ), stored_hits AS (
-       INSERT INTO hits (call_id, utterance_id, alert_id, rule_id, rule_set_version, category, severity, speaker,
-         span_start, span_end, match, term, distance, negated, start_ms, explanation)
-       SELECT x.call_id, x.utterance_id, folded.id, x.rule_id, x.rule_set_version, x.category, x.severity, x.speaker,
-         x.span_start, x.span_end, x.match, x.term, x.distance, x.negated, x.start_ms, x.explanation
-       FROM unnest($14::text[], $15::text[], $16::boolean[], $17::text[], $18::int[], $19::text[], $20::smallint[], $21::text[],
-         $22::int[], $23::int[], $24::text[], $25::text[], $26::real[], $27::boolean[], $28::int[], $29::text[])
-         AS x(call_id, utterance_id, alerting, rule_id, rule_set_version, category, severity, speaker,
-           span_start, span_end, match, term, distance, negated, start_ms, explanation)
-       LEFT JOIN folded ON x.alerting AND folded.call_id = x.call_id AND folded.rule_id = x.rule_id
-       ON CONFLICT (call_id, utterance_id, rule_id, span_start) DO NOTHING
-     )
-     SELECT * FROM folded`,
-    [col((i) => i.id), col((i) => i.callId), col((i) => i.hit.ruleId), col((i) => i.hit.category), col((i) => i.hit.severity),
-      col((i) => i.hit.speaker), col((i) => i.hit.startMs), col((i) => i.hit.utteranceId), col((i) => i.hit.match), col((i) => i.hit.term),
-      col((i) => i.hit.explanation), col((i) => JSON.stringify(i.context)), col((i) => i.count),
-      hcol((i) => i.callId), hcol((i) => i.hit.utteranceId), hcol((i) => i.alerting), hcol((i) => i.hit.ruleId), hcol((i) => i.hit.ruleSetVersion),
-      hcol((i) => i.hit.category), hcol((i) => i.hit.severity), hcol((i) => i.hit.speaker), hcol((i) => i.hit.start), hcol((i) => i.hit.end),
-      hcol((i) => i.hit.match), hcol((i) => i.hit.term), hcol((i) => i.hit.distance), hcol((i) => i.hit.negated),
-      hcol((i) => i.hit.startMs), hcol((i) => i.hit.explanation)],
-  );
-  return rows.map((r) => ({ alert: toAlert(r), created: r.inserted === true }));
-}
 
 export interface StoredHit extends Hit {
   alertId: string | null;

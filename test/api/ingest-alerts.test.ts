@@ -73,6 +73,30 @@ describe.each(testDatabases)('transcript ingest → alerts ($name)', (tdb) => {
     expect(stored.risk_score).toBeGreaterThan(0);
   });
 
+  it('the alert in an event is the alert the API shows, and a second category escalates the call once only', async () => {
+    const sse = await openSse(`${fx.server.url}/api/alerts/stream`, { authorization: `Bearer ${ADMIN_TOKEN}` });
+    const callId = await newCall();
+    const post = (id: string, startMs: number, text: string) =>
+      api(fx.server, 'POST', `/api/calls/${callId}/utterances`, { id, speaker: 'customer', startMs, endMs: startMs + 2500, text, final: true });
+    await post('e1', 0, THREAT);
+    const created = await sse.waitFor((e) => e.event === 'alert.created' && e.data.alert.callId === callId);
+    const { seq: _seq, ...payload } = created.data;
+    expect(payload.alert).toEqual((await api(fx.server, 'GET', `/api/alerts/${created.data.alert.id}`)).body);
+    expect(payload.trigger).toMatchObject({ utteranceId: 'e1', match: created.data.alert.match });
+    // The threat names the FSS and files a complaint: two categories, so the call escalates.
+    const esc = await sse.waitFor((e) => e.event === 'call.escalated' && e.data.call.id === callId);
+    expect(esc.data.call.escalated).toBe(true);
+    expect(esc.data.categories).toEqual(expect.arrayContaining(['external_authority', 'complaint']));
+    await post('e2', 4000, '언론사에 제보할 거예요, 이런 식이면.');
+    await post('e3', 8000, '변호사랑 상의해서 소송하겠습니다.');
+    await sse.waitFor((e) => e.event === 'alert.created' && e.data.alert.callId === callId && e.data.alert.utteranceId === 'e3');
+    expect(sse.events.filter((e) => e.event === 'call.escalated' && e.data.call.id === callId)).toHaveLength(1);
+    // Events of one utterance come in seq order, each with its own seq.
+    const seqs = sse.events.filter((e) => e.data?.alert?.callId === callId || e.data?.call?.id === callId).map((e) => e.data.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    sse.close();
+  });
+
   it('treats a re-posted utterance id as a no-op', async () => {
     const callId = await newCall();
     const body = { id: 'dup-1', speaker: 'customer', startMs: 0, endMs: 1000, text: THREAT, final: true };
