@@ -36,8 +36,8 @@ interface Tail {
   cut: number;
   /** Hits already raised on the previous utterance: "ruleId@start" (usually none). */
   emitted: readonly string[];
-  /** The tail as normalised and scanned with the previous utterance (reused in place). */
-  carry: Carry;
+  /** With carryTails: the tail as normalised and scanned with the previous utterance (reused in place). */
+  carry: Carry | null;
 }
 
 const NO_HITS: readonly string[] = [];
@@ -106,7 +106,7 @@ class Detector implements CallDetector {
       // carried, else normalise and scan it again (same result, more work).
       const source = tail.text + SEPARATOR + u.text;
       offset = tail.text.length + SEPARATOR.length;
-      if (tail.carry.valid) {
+      if (tail.carry && tail.carry.valid) {
         carry = tail.carry;
         t = this.normalizer.after(carry, source, u.text, offset);
         tailEnd = carry.n;
@@ -125,7 +125,7 @@ class Detector implements CallDetector {
     this.closed = true;
     // Carries are a dozen small buffers each: closed calls hand theirs back to the engine.
     for (const tail of this.tails.values()) {
-      if (this.shared.carries.length < MAX_POOLED_CARRIES) this.shared.carries.push(tail.carry);
+      if (tail.carry && this.shared.carries.length < MAX_POOLED_CARRIES) this.shared.carries.push(tail.carry);
     }
     this.tails.clear();
   }
@@ -155,17 +155,19 @@ class Detector implements CallDetector {
       // Reused in place: one object per speaker and call, not one per utterance.
       tail.text = text; tail.utteranceId = u.id; tail.endMs = u.endMs; tail.cut = cut; tail.emitted = emitted;
     } else {
-      tail = { text, utteranceId: u.id, endMs: u.endMs, cut, emitted, carry: this.shared.carries.pop() ?? new Carry() };
+      tail = { text, utteranceId: u.id, endMs: u.endMs, cut, emitted, carry: this.carryTails ? this.shared.carries.pop() ?? new Carry() : null };
       this.tails.set(u.speaker, tail);
     }
     // Carried only when the tail starts at a word (a space or the utterance start before it):
     // then its characters normalise exactly as they did inside the utterance.
     const scan = this.scan;
-    if (this.carryTails && scan && (cut === 0 || u.text.charCodeAt(cut - 1) === 0x20)) {
-      carryTail(this.cs, scan, countBefore(scan.t, offset + cut), offset + cut, tail.carry);
-      if (tail.carry.valid) this.normalizer.handOver(tail.carry);
+    const carry = tail.carry;
+    if (!carry) return;
+    if (scan && (cut === 0 || u.text.charCodeAt(cut - 1) === 0x20)) {
+      carryTail(this.cs, scan, countBefore(scan.t, offset + cut), offset + cut, carry);
+      if (carry.valid) this.normalizer.handOver(carry);
     } else {
-      tail.carry.valid = false;
+      carry.valid = false;
     }
   }
 
