@@ -1,7 +1,7 @@
 // Component timings (not a benchmark; no baseline, so compare only runs taken
 // back to back on one machine): µs of CPU per customer line for normalisation,
 // normalisation + scan, and the full push (with and without split-phrase
-// tails), min of several passes; plus occurrence/candidate counts.
+// tails), min of several passes.
 // npx tsx bench/detect-parts.ts
 import { compileRuleSet, loadDefaultRuleSet, type RuleSetDoc } from '../src/detect/index.js';
 import { createNormalizer } from '../src/detect/normalize.js';
