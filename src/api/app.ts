@@ -41,7 +41,7 @@ export async function buildApp(ctx: RadarContext): Promise<FastifyInstance> {
     bodyLimit: ctx.config.bodyLimitBytes,
     // Fastify answers a longer path parameter with a bare 414 of its own; let
     // long ids reach the routes, whose schemas refuse them with our error shape.
-    maxParamLength: 2048,
+    routerOptions: { maxParamLength: 2048 },
     // SSE and WebSocket clients stay connected; shutting down must not wait for them.
     forceCloseConnections: true,
   });
