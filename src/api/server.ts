@@ -58,6 +58,7 @@ export async function startServer(config: RadarConfig, opts: StartOptions = {}):
   const metrics = createMetrics({ defaultMetrics: opts.listen !== false && !opts.db });
   const pipeline = createLivePipeline({
     db, bus, log, metrics, engine: () => engine!, redact, redactValues, maxUtteranceChars: config.maxUtteranceChars, contextLines: config.contextLines,
+    commitsInFlight: config.commitsInFlight || undefined,
   });
   const audio = startAudio(config, pipeline, log);
   // Outbox delivery runs beside ingest, never on its path (started below).

@@ -32,6 +32,8 @@ export interface RadarConfig {
   loginRateLimitPerMinute: number;
   /** Lines of transcript before a hit kept as alert context. */
   contextLines: number;
+  /** Group-commit batches written at once (0 = the default, 1). */
+  commitsInFlight: number;
 }
 
 function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -56,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RadarConfig {
     maxUtteranceChars: int('RADAR_MAX_UTTERANCE_CHARS', 4000, env),
     bodyLimitBytes: int('RADAR_BODY_LIMIT_BYTES', 256 * 1024, env),
     contextLines: int('RADAR_CONTEXT_LINES', 3, env),
+    commitsInFlight: int('RADAR_COMMITS_IN_FLIGHT', 0, env),
     stt: loadSttConfig(env),
     vadPrewarm: int('RADAR_VAD_PREWARM', 2, env),
     retentionDays: int('RADAR_RETENTION_DAYS', 0, env),

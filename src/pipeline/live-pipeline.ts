@@ -39,9 +39,11 @@ export interface PipelineDeps {
   /** Most final utterances written in one transaction (group commit). */
   maxBatch?: number;
   /**
-   * Group-commit transactions in flight at once. Default: 2 on a PostgreSQL
-   * server (a batch waiting on the database does not hold the next one back),
-   * 1 on PGlite (one connection: it would only queue).
+   * Group-commit batches in flight at once (default 1). More lets an utterance
+   * that arrives while a batch waits on a PostgreSQL server start at once, at
+   * the price of more, smaller transactions; on the 2-core test machine 2 did
+   * not lower the latency tail and cost PostgreSQL ~50 % more CPU
+   * (docs/performance.md). PGlite has one connection: more only queue there.
    */
   commitsInFlight?: number;
   /** Calls idle this long drop their in-memory state (it is rebuilt on demand). */
@@ -201,7 +203,7 @@ export function createLivePipeline(deps: PipelineDeps): LivePipeline {
   }
   const finals = createGroupCommit(writeFinals, {
     maxBatch: deps.maxBatch ?? 256,
-    maxInFlight: deps.commitsInFlight ?? (deps.db.kind === 'postgres' ? 2 : 1),
+    maxInFlight: deps.commitsInFlight ?? 1,
     observeWait: metrics ? (ms) => metrics.ingestWaitSeconds.observe({ stage: 'commit' }, ms / 1000) : undefined,
   });
 
