@@ -60,11 +60,25 @@ export function createGroupCommit<T, R>(write: BatchWriter<T, R>, opts: GroupCom
     inFlight--;
   }
 
+  // A writer starts on the next turn of the event loop (setImmediate: after the
+  // I/O callbacks of this turn), so every utterance read from the sockets in the
+  // same turn joins the batch. This matters most for PGlite, whose queries run
+  // on this thread: started at once, each batch held one utterance and the
+  // embedded database saturated at half the rate.
+  let starting = false;
+  const startWriter = () => {
+    starting = false;
+    if (inFlight < maxInFlight && queue.length > 0) void writer();
+  };
+
   return {
     submit(item) {
       return new Promise<R>((resolve, reject) => {
         queue.push({ item, at: performance.now(), resolve, reject });
-        if (inFlight < maxInFlight) void writer();
+        if (inFlight < maxInFlight && !starting) {
+          starting = true;
+          setImmediate(startWriter);
+        }
       });
     },
     get waiting() {

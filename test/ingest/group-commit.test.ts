@@ -49,15 +49,20 @@ describe('group commit', () => {
     expect(await Promise.all([b, c, d])).toEqual([2, 3, 4]);
   });
 
+  it('items submitted in the same turn of the event loop go into one batch', async () => {
+    const batches: number[][] = [];
+    const gc = createGroupCommit<number, number>(async (items) => { batches.push(items); return items; });
+    expect(await Promise.all([gc.submit(1), gc.submit(2), gc.submit(3)])).toEqual([1, 2, 3]);
+    expect(batches).toEqual([[1, 2, 3]]);
+  });
+
   it('a failed batch rejects its own items only', async () => {
     const gc = createGroupCommit<number, number>(async (items) => {
       if (items.includes(2)) throw new Error('db down');
       return items;
     });
-    const one = gc.submit(1);
-    const two = gc.submit(2);
-    await expect(one).resolves.toBe(1);
-    await expect(two).rejects.toThrow('db down');
+    await expect(gc.submit(1)).resolves.toBe(1);
+    await expect(gc.submit(2)).rejects.toThrow('db down');
     await expect(gc.submit(3)).resolves.toBe(3);
   });
 });
