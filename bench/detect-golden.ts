@@ -13,25 +13,11 @@
 
 import { writeFileSync } from 'node:fs';
 import { compileRuleSet, loadDefaultRuleSet, type RuleSetDoc } from '../src/detect/index.js';
-import { generatedRules, utterances } from './lib/corpus.js';
+import { allTerms, generatedRules, utterances } from './lib/corpus.js';
 
 const out = process.argv[2] ?? '/tmp/radar-golden.txt';
 const N = Number(process.env.GOLDEN_N ?? 20_000);
 const CALL_LENGTH = 20;
-
-/** Every term alias of the rule set (as bench/detect.ts draws them). */
-function allTerms(doc: RuleSetDoc): string[] {
-  const acc: string[] = [];
-  const walk = (e: unknown): void => {
-    if (typeof e === 'string') { acc.push(e); return; }
-    if (Array.isArray(e)) { e.forEach(walk); return; }
-    if (e && typeof e === 'object') {
-      for (const [k, v] of Object.entries(e)) if (k !== 'cue' && k !== 'rule' && k !== 'repeatContact') walk(v);
-    }
-  };
-  for (const r of doc.rules) { walk(r.terms ?? []); walk(r.match ?? []); }
-  return acc.map((t) => t.replace(/^\*|\*$/g, ''));
-}
 
 const base = loadDefaultRuleSet();
 const big: RuleSetDoc = { ...base, rules: [...base.rules, ...generatedRules(1000)] };

@@ -12,27 +12,13 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { Utterance } from '../src/core/types.js';
 import { compileRuleSet, loadDefaultRuleSet, type RadarEngine, type RuleSetDoc } from '../src/detect/index.js';
-import { generatedRules, percentile, stamp, utterances, type SynthUtterance } from './lib/corpus.js';
+import { allTerms, generatedRules, percentile, stamp, utterances, type SynthUtterance } from './lib/corpus.js';
 
 const UTTERANCES = Number(process.env.BENCH_UTTERANCES ?? 200_000);
 /** Each contender is timed this many times, interleaved; the median round is reported. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const EXTRA_RULES = Number(process.env.BENCH_RULES ?? 1000);
 const CALL_LENGTH = 20;
-
-/** Every term alias of the rule set, simple and composite (\`match\`) rules alike. */
-function allTerms(doc: RuleSetDoc): string[] {
-  const out: string[] = [];
-  const walk = (e: unknown): void => {
-    if (typeof e === 'string') { out.push(e); return; }
-    if (Array.isArray(e)) { e.forEach(walk); return; }
-    if (e && typeof e === 'object') {
-      for (const [k, v] of Object.entries(e)) if (k !== 'cue' && k !== 'rule' && k !== 'repeatContact') walk(v);
-    }
-  };
-  for (const r of doc.rules) { walk(r.terms ?? []); walk(r.match ?? []); }
-  return out.map((t) => t.replace(/^\*|\*$/g, ''));
-}
 
 /**
  * perSecond uses process CPU time (user+system), so time the scheduler gives to

@@ -148,3 +148,17 @@ export function percentile(sorted: Float64Array | number[], p: number): number {
 export function stamp(): string {
   return new Date().toISOString().replace(/[:]/g, '-').replace(/\..+/, '');
 }
+
+/** Every term alias of the rule set, simple and composite (\`match\`) rules alike. */
+export function allTerms(doc: RuleSetDoc): string[] {
+  const out: string[] = [];
+  const walk = (e: unknown): void => {
+    if (typeof e === 'string') { out.push(e); return; }
+    if (Array.isArray(e)) { e.forEach(walk); return; }
+    if (e && typeof e === 'object') {
+      for (const [k, v] of Object.entries(e)) if (k !== 'cue' && k !== 'rule' && k !== 'repeatContact') walk(v);
+    }
+  };
+  for (const r of doc.rules) { walk(r.terms ?? []); walk(r.match ?? []); }
+  return out.map((t) => t.replace(/^\*|\*$/g, ''));
+}

@@ -1,4 +1,4 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, preHandlerAsyncHookHandler } from 'fastify';
 import type { Bus, LiveEvent } from '../bus/types.js';
 import type { RadarMetrics } from '../core/metrics.js';
 import type { Db } from '../store/db.js';
@@ -190,4 +190,25 @@ export async function streamEvents(reply: FastifyReply, opts: SseOptions): Promi
   pending = null;
   for (const e of queued) deliver(e);
   watchGap();
+}
+
+/**
+ * Registers a resumable stream of persisted events: GET `path`, the event types
+ * `wanted` says yes to, resumed from `Last-Event-ID` (header or `?lastEventId=`).
+ */
+export function eventStreamRoute(app: FastifyInstance, o: {
+  path: string; tag: string; summary: string; preHandler: preHandlerAsyncHookHandler;
+  db: Db; bus: Bus; metrics?: RadarMetrics; wanted: (type: string) => boolean;
+}): void {
+  app.get(o.path, {
+    preHandler: o.preHandler,
+    schema: { tags: [o.tag], summary: o.summary, querystring: { type: 'object', properties: { lastEventId: { type: 'string' } } } },
+  }, async (req, reply) => {
+    await streamEvents(reply, {
+      db: o.db, bus: o.bus, metrics: o.metrics,
+      accept: (e) => e.seq !== null && o.wanted(e.type),
+      replayFilter: (type) => o.wanted(type),
+      lastEventId: parseLastEventId(req.headers['last-event-id'], (req.query as { lastEventId?: string }).lastEventId),
+    });
+  });
 }

@@ -6,7 +6,7 @@ import { TRIAGE_ACTIONS, triageAlert, type TriageAction } from '../../alerts/tri
 import { actorOf, requirePermission } from '../auth/plugin.js';
 import type { RadarContext } from '../context.js';
 import { alertSchema, errorResponses } from '../schemas.js';
-import { parseLastEventId, streamEvents } from '../sse.js';
+import { eventStreamRoute } from '../sse.js';
 
 /** Event types carried by the alert stream (all persisted, so resumable). */
 export const ALERT_STREAM_TYPES = new Set(['alert.created', 'alert.updated', 'call.escalated']);
@@ -33,20 +33,10 @@ export async function alertRoutes(app: FastifyInstance, ctx: RadarContext) {
     },
   }, async (req) => alertsRepo.listAlerts(db, { ...req.query, limit: req.query.limit ?? 50 }));
 
-  app.get('/api/alerts/stream', {
-    preHandler: read,
-    schema: {
-      tags: ['alerts'],
-      summary: 'Live alerts as Server-Sent Events (alert.created, alert.updated, call.escalated); resume with Last-Event-ID',
-      querystring: { type: 'object', properties: { lastEventId: { type: 'string' } } },
-    },
-  }, async (req, reply) => {
-    await streamEvents(reply, {
-      db, bus, metrics: ctx.metrics,
-      accept: (e) => e.seq !== null && ALERT_STREAM_TYPES.has(e.type),
-      replayFilter: (type) => ALERT_STREAM_TYPES.has(type),
-      lastEventId: parseLastEventId(req.headers['last-event-id'], (req.query as { lastEventId?: string }).lastEventId),
-    });
+  eventStreamRoute(app, {
+    path: '/api/alerts/stream', tag: 'alerts', preHandler: read, db, bus, metrics: ctx.metrics,
+    summary: 'Live alerts as Server-Sent Events (alert.created, alert.updated, call.escalated); resume with Last-Event-ID',
+    wanted: (type) => ALERT_STREAM_TYPES.has(type),
   });
 
   app.get<{ Params: { id: string } }>('/api/alerts/:id', {

@@ -4,7 +4,7 @@ import type { Severity } from '../../core/types.js';
 import * as casesRepo from '../../store/cases.js';
 import * as callsRepo from '../../store/calls.js';
 import type { StoredEvent } from '../../store/events.js';
-import { parseLastEventId, streamEvents } from '../sse.js';
+import { eventStreamRoute } from '../sse.js';
 import * as vom from '../../vom/cases.js';
 import { loadVomConfig, type VomConfig } from '../../vom/config.js';
 import { startRepeatContactLinker, type RepeatLinker } from '../../vom/repeat-linker.js';
@@ -107,20 +107,10 @@ export async function caseRoutes(app: FastifyInstance, ctx: RadarContext, vomCon
     maxAttachmentBytes: vomConfig.maxAttachmentBytes,
   }));
 
-  app.get('/api/cases/stream', {
-    preHandler: read,
-    schema: {
-      tags: ['cases'],
-      summary: 'Case changes as Server-Sent Events (case.created, case.updated, case.status_changed, …); resume with Last-Event-ID',
-      querystring: { type: 'object', properties: { lastEventId: { type: 'string' } } },
-    },
-  }, async (req, reply) => {
-    await streamEvents(reply, {
-      db, bus, metrics: ctx.metrics,
-      accept: (e) => e.seq !== null && e.type.startsWith('case.'),
-      replayFilter: (type) => type.startsWith('case.'),
-      lastEventId: parseLastEventId(req.headers['last-event-id'], (req.query as { lastEventId?: string }).lastEventId),
-    });
+  eventStreamRoute(app, {
+    path: '/api/cases/stream', tag: 'cases', preHandler: read, db, bus, metrics: ctx.metrics,
+    summary: 'Case changes as Server-Sent Events (case.created, case.updated, case.status_changed, …); resume with Last-Event-ID',
+    wanted: (type) => type.startsWith('case.'),
   });
 
   app.get('/api/cases/assignees', {
