@@ -4,12 +4,14 @@ import type { Logger } from '../core/log.js';
 import * as audit from '../store/audit.js';
 import type { Db } from '../store/db.js';
 import { purgeDelivered } from '../store/deliveries.js';
+import { purgeRelayedEvents } from '../store/events.js';
 import { purgeTranscripts, recordRetentionRun } from '../store/retention.js';
 
 // Retention policy: transcripts (and kept audio segments) older than N days are
 // deleted; alerts, hits and cases stay for statistics. Delivered deliveries and
 // their attempt records older than RADAR_DELIVERY_KEEP_DAYS go too (pending ones
-// never, dead letters only when replayed or deleted by hand). Every run that
+// never, dead letters only when replayed or deleted by hand), and so do outbox
+// events the relay has passed and no remaining delivery needs. Every run that
 // removes something leaves a retention_runs row and an audit entry.
 
 export interface RetentionOptions {
@@ -40,6 +42,8 @@ export interface RetentionRunSummary {
   deliveryCutoff: string | null;
   deliveriesDeleted: number;
   deliveryAttemptsDeleted: number;
+  /** Outbox events gone with their deliveries (relayed, none pending or dead). */
+  eventsDeleted: number;
 }
 
 export async function runRetention(o: RetentionOptions, now = Date.now()): Promise<RetentionRunSummary | null> {
@@ -49,7 +53,7 @@ export async function runRetention(o: RetentionOptions, now = Date.now()): Promi
   const deliveryCutoff = keepDeliveries > 0 ? new Date(now - keepDeliveries * 86_400_000).toISOString() : null;
   const total: RetentionRunSummary = {
     cutoff, callsAffected: 0, utterancesDeleted: 0, alertsCleared: 0, eventsCleared: 0, audioFilesDeleted: 0,
-    deliveryCutoff, deliveriesDeleted: 0, deliveryAttemptsDeleted: 0,
+    deliveryCutoff, deliveriesDeleted: 0, deliveryAttemptsDeleted: 0, eventsDeleted: 0,
   };
   if (cutoff !== null) await purgeTranscriptsAndAudio(o, cutoff, now, total);
   if (deliveryCutoff !== null) {
@@ -59,8 +63,13 @@ export async function runRetention(o: RetentionOptions, now = Date.now()): Promi
       total.deliveriesDeleted += r.deliveries;
       total.deliveryAttemptsDeleted += r.attempts;
     }
+    for (;;) {
+      const n = await o.db.tx((q) => purgeRelayedEvents(q, deliveryCutoff, o.batchDeliveries ?? 1000));
+      if (n === 0) break;
+      total.eventsDeleted += n;
+    }
   }
-  if (total.callsAffected + total.audioFilesDeleted + total.deliveriesDeleted === 0) return total;
+  if (total.callsAffected + total.audioFilesDeleted + total.deliveriesDeleted + total.eventsDeleted === 0) return total;
   const record = { ...total, retentionDays: o.days, deliveryKeepDays: keepDeliveries };
   await o.db.tx(async (q) => {
     await recordRetentionRun(q, record);

@@ -32,3 +32,23 @@ export async function lastEventSeq(q: Queryable): Promise<number> {
   const [r] = await q.query('SELECT coalesce(max(seq), 0)::bigint AS seq FROM events');
   return r.seq;
 }
+
+/**
+ * Deletes up to `max` outbox events created before `cutoff` that the delivery
+ * relay has passed and no pending or dead delivery still needs (a replay reads
+ * its event). Returns how many went.
+ */
+export async function purgeRelayedEvents(q: Queryable, cutoff: string, max: number): Promise<number> {
+  const [r] = await q.query(
+    `WITH doomed AS (
+       SELECT e.seq FROM events e
+       WHERE e.created_at < $1
+         AND e.seq <= (SELECT cursor_seq FROM delivery_relay WHERE id = 1)
+         AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_seq = e.seq AND d.status <> 'delivered')
+       ORDER BY e.seq LIMIT $2
+     ), gone AS (DELETE FROM events WHERE seq IN (SELECT seq FROM doomed) RETURNING 1)
+     SELECT count(*)::int AS n FROM gone`,
+    [cutoff, max],
+  );
+  return r.n;
+}

@@ -46,15 +46,16 @@ export interface RetentionRecord extends Omit<RetentionResult, 'cutoff'> {
   deliveryCutoff: string | null;
   deliveriesDeleted: number;
   deliveryAttemptsDeleted: number;
+  eventsDeleted: number;
 }
 
 export async function recordRetentionRun(q: Queryable, r: RetentionRecord): Promise<void> {
   await q.query(
     `INSERT INTO retention_runs (cutoff, retention_days, calls_affected, utterances_deleted, events_cleared, alerts_cleared, audio_files_deleted,
-       delivery_keep_days, delivery_cutoff, deliveries_deleted, delivery_attempts_deleted)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+       delivery_keep_days, delivery_cutoff, deliveries_deleted, delivery_attempts_deleted, events_deleted)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
     [r.cutoff, r.retentionDays, r.callsAffected, r.utterancesDeleted, r.eventsCleared, r.alertsCleared, r.audioFilesDeleted,
-      r.deliveryKeepDays > 0 ? r.deliveryKeepDays : null, r.deliveryCutoff, r.deliveriesDeleted, r.deliveryAttemptsDeleted],
+      r.deliveryKeepDays > 0 ? r.deliveryKeepDays : null, r.deliveryCutoff, r.deliveriesDeleted, r.deliveryAttemptsDeleted, r.eventsDeleted],
   );
 }
 
@@ -65,6 +66,6 @@ export async function listRetentionRuns(q: Queryable, limit: number) {
     callsAffected: r.calls_affected, utterancesDeleted: r.utterances_deleted, eventsCleared: r.events_cleared,
     alertsCleared: r.alerts_cleared, audioFilesDeleted: r.audio_files_deleted,
     deliveryKeepDays: r.delivery_keep_days, deliveryCutoff: r.delivery_cutoff === null ? null : new Date(r.delivery_cutoff).toISOString(),
-    deliveriesDeleted: r.deliveries_deleted, deliveryAttemptsDeleted: r.delivery_attempts_deleted,
+    deliveriesDeleted: r.deliveries_deleted, deliveryAttemptsDeleted: r.delivery_attempts_deleted, eventsDeleted: r.events_deleted,
   }));
 }

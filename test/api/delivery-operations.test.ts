@@ -286,4 +286,21 @@ describe.each(testDatabases)('delivery operations ($name)', (tdb) => {
     const deleted = (await api(server, 'GET', '/api/audit?action=delivery.deleted&limit=1')).body.items[0];
     expect(deleted).toMatchObject({ targetId: String(oldDead), details: { subscriptionId: sub.id, eventId: 'evt_900004', attempts: 3 } });
   });
+  it('outbox events leave with their deliveries: old, relayed and needed by no pending or dead delivery', async () => {
+    const sub = await subscribe({ kind: 'webhook', target: 'https://keep.site.test/events', eventTypes: ['ops.events'], enabled: false });
+    const event = async (age: string) => {
+      const [e] = await db.query(`INSERT INTO events (type, subject_id, payload, created_at) VALUES ('ops.events', 'x', '{}', now() - $1::interval) RETURNING seq`, [age]);
+      return Number(e!.seq);
+    };
+    const oldFree = await event('40 days');
+    const oldNeeded = await event('40 days');
+    const recent = await event('2 days');
+    await db.query(`INSERT INTO deliveries (subscription_id, event_seq, status) VALUES ($1, $2, 'pending')`, [sub.id, oldNeeded]);
+    await waitUntil(async () => ((await api(server, 'GET', '/api/deliveries/summary')).body.cursor >= recent ? true : undefined), 'the relay past the events');
+    const res = await api(server, 'POST', '/api/retention/run', {});
+    expect(res.body.result.eventsDeleted).toBeGreaterThanOrEqual(1);
+    const left = (await db.query('SELECT seq FROM events WHERE seq = ANY($1) ORDER BY seq', [[oldFree, oldNeeded, recent]])).map((r) => Number(r.seq));
+    expect(left).toEqual([oldNeeded, recent]);
+    expect((await api(server, 'GET', '/api/retention')).body.runs[0].eventsDeleted).toBe(res.body.result.eventsDeleted);
+  });
 });
