@@ -50,7 +50,7 @@ export interface PipelineDeps {
   idleMs?: number;
 }
 
-/** A group-commit transaction slower than this is logged with its phases. */
+/** A group-commit batch slower than this is logged with its phases. */
 const SLOW_BATCH_MS = 100;
 
 interface CallState {
@@ -171,8 +171,9 @@ export function createLivePipeline(deps: PipelineDeps): LivePipeline {
       const hits = batch.map(({ state, u }, i) => (known[i] ? [] : detect(state, u)));
       const tDet = performance.now();
       phases.detect = tDet - t0;
+      const anyHits = hits.some((h) => h.length > 0);
       let out: (FinalResult | null)[];
-      if (!hits.some((h) => h.length > 0)) {
+      if (!anyHits) {
         const stored = await callsRepo.insertUtterances(deps.db, batch.filter((_, i) => !known[i]).map((b) => ({ ...b.u, redactions: b.redactions })));
         out = batch.map(({ u }, i) => (!known[i] && stored.has(callsRepo.utteranceKey(u.callId, u.id)) ? { hits: hits[i], folded: null } : null));
       } else {
@@ -186,7 +187,7 @@ export function createLivePipeline(deps: PipelineDeps): LivePipeline {
       }
       phases.write = performance.now() - tDet;
       phases.total = performance.now() - t0;
-      observeBatch(batch.length, phases, hits.some((h) => h.length > 0) ? 'hits' : 'plain');
+      observeBatch(batch.length, phases, anyHits ? 'hits' : 'plain');
       return out;
     } catch (err) {
       for (const { u } of batch) dropState(u.callId);
@@ -198,7 +199,7 @@ export function createLivePipeline(deps: PipelineDeps): LivePipeline {
   function observeBatch(size: number, phases: Record<'detect' | 'write' | 'total', number>, path: 'plain' | 'hits') {
     for (const [phase, ms] of Object.entries(phases)) metrics?.ingestBatchSeconds.observe({ phase, path }, ms / 1000);
     if (phases.total >= SLOW_BATCH_MS) {
-      deps.log.warn({ batch: size, path, ms: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v * 10) / 10])) }, 'slow ingest transaction');
+      deps.log.warn({ batch: size, path, ms: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v * 10) / 10])) }, 'slow ingest batch');
     }
   }
   const finals = createGroupCommit(writeFinals, {
