@@ -3,6 +3,7 @@
 // Run with `npm run test:e2e`; screenshots land in test-results/e2e/.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -329,6 +330,29 @@ async function main() {
       await page.waitForFunction(async (v: number) => ((await (await fetch('/api/rules')).json()) as { version: number }).version > v, before, { timeout: 5000 });
       const after = await api('GET', '/api/rules');
       assert.ok(after.doc.rules.some((r: any) => r.id === 'complaint.e2e_late_fee'));
+    });
+
+    await step('delivery screen: subscriptions with their health, a test message, dead letters', async () => {
+      const received: string[] = [];
+      const receiver = createServer((req, res) => {
+        let body = '';
+        req.on('data', (c) => { body += c; });
+        req.on('end', () => { received.push(body); res.writeHead(200).end('ok'); });
+      });
+      await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+      try {
+        const port = (receiver.address() as { port: number }).port;
+        await api('POST', '/api/subscriptions', { name: 'VOM 연동 (웹훅)', kind: 'webhook', target: `http://127.0.0.1:${port}/hook`, eventTypes: ['alert.*', 'case.*'] });
+        await page.goto(`${server.url}/delivery`);
+        await page.locator('[data-testid=subscriptions-table] tr:has-text("VOM 연동")').waitFor();
+        await page.locator('[data-testid=subscriptions-table] tr:has-text("VOM 연동") [data-testid=send-test]').click();
+        await page.locator('.toast:has-text("테스트 메시지 전송 성공")').waitFor({ timeout: 10_000 });
+        assert.ok(received.some((b) => JSON.parse(b).type === 'test'), 'the receiver got the test message');
+        await page.locator('[data-testid=dead-letters], .state-empty').first().waitFor();
+        await shot(page, '12-delivery');
+      } finally {
+        receiver.close();
+      }
     });
 
     await step('an agent cannot see the rules screen', async () => {

@@ -9,6 +9,7 @@ import { AlertBoard } from './pages/AlertBoard';
 import { CallsPage } from './pages/Calls';
 import { CallLive } from './pages/CallLive';
 import { CasesPage } from './pages/Cases';
+import { DeliveryPage } from './pages/Delivery';
 import { CaseDetailPage } from './pages/CaseDetail';
 import { RulesPage } from './pages/Rules';
 import { SearchPage } from './pages/Search';
@@ -25,6 +26,7 @@ const NAV: NavItem[] = [
   { to: '/cases', key: 'nav.cases', icon: '▤', perms: ['cases:read'], section: 'manage' },
   { to: '/rules', key: 'nav.rules', icon: '⚙', perms: ['rules:read'], section: 'manage' },
   { to: '/search', key: 'nav.search', icon: '⌕', perms: ['calls:read', 'calls:read:own', 'alerts:read', 'cases:read'], section: 'manage' },
+  { to: '/delivery', key: 'nav.delivery', icon: '⇄', perms: ['deliveries:read'], section: 'manage' },
   { to: '/audit', key: 'nav.audit', icon: '⛨', perms: ['audit:read'], section: 'manage' },
 ];
 
@@ -123,6 +125,7 @@ function Routes({ path }: { path: string }) {
   if (path === '/rules') return <Guard perms={['rules:read']}><RulesPage /></Guard>;
   if (path === '/search') return <SearchPage />;
   if (path === '/audit') return <Guard perms={['audit:read']}><AuditPage /></Guard>;
+  if (path === '/delivery') return <Guard perms={['deliveries:read']}><DeliveryPage /></Guard>;
   if (path === '/' || path === '/login') return null;
   return <div className="page"><div className="state state-empty">{t('notFound')}</div></div>;
 }

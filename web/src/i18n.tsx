@@ -58,6 +58,14 @@ const KO: Record<string, string> = {
   'search.none': '결과가 없습니다.', 'search.hint': '대화, 알림, 민원 사례를 한 번에 찾습니다.',
   'audit.title': '감사 로그', 'audit.actor': '사용자', 'audit.action': '작업', 'audit.target': '대상', 'audit.details': '내용', 'audit.empty': '기록이 없습니다.',
   'audit.actionFilter': '작업 (예: case.created)',
+  'nav.delivery': '외부 연동', 'delivery.title': '외부 연동 (알림 전송)', 'delivery.sub': '웹훅·Slack·Teams·이메일로 나가는 알림과 사례 변경',
+  'delivery.pending': '전송 대기', 'delivery.dead': '전송 실패 (보관)', 'delivery.openCircuits': '차단된 수신처', 'delivery.lag': '미처리 이벤트',
+  'delivery.subscriptions': '구독', 'delivery.none': '구독이 없습니다.', 'delivery.noneHint': 'POST /api/subscriptions 로 웹훅·Slack·Teams·이메일 수신처를 추가하세요.',
+  'delivery.name': '이름', 'delivery.kind': '종류', 'delivery.target': '수신처', 'delivery.events': '이벤트', 'delivery.health': '상태',
+  'delivery.disabled': '사용 안 함', 'delivery.test': '테스트 전송', 'delivery.test.ok': '테스트 메시지 전송 성공', 'delivery.test.failed': '테스트 메시지 전송 실패',
+  'delivery.circuit.closed': '정상', 'delivery.circuit.open': '차단됨', 'delivery.circuit.half_open': '재시도 중', 'delivery.failures': '회 연속 실패', 'delivery.openUntil': '재시도 예정',
+  'delivery.deadLetters': '전송 실패 목록', 'delivery.noDead': '전송 실패 건이 없습니다.', 'delivery.subscription': '구독', 'delivery.event': '이벤트',
+  'delivery.attempts': '시도', 'delivery.lastError': '마지막 오류', 'delivery.replay': '다시 보내기', 'delivery.replayed': '다시 보내기 예약됨',
   'err.title': '문제가 발생했습니다', 'err.forbidden': '이 화면을 볼 권한이 없습니다.', 'notFound': '페이지를 찾을 수 없습니다.',
 };
 
@@ -111,6 +119,14 @@ const EN: Record<string, string> = {
   'search.none': 'Nothing found.', 'search.hint': 'Find calls, alerts and complaint cases at once.',
   'audit.title': 'Audit trail', 'audit.actor': 'User', 'audit.action': 'Action', 'audit.target': 'Target', 'audit.details': 'Details', 'audit.empty': 'No entries.',
   'audit.actionFilter': 'Action (e.g. case.created)',
+  'nav.delivery': 'Delivery', 'delivery.title': 'Delivery to other systems', 'delivery.sub': 'Alerts and case changes sent to webhooks, Slack, Teams and e-mail',
+  'delivery.pending': 'Pending', 'delivery.dead': 'Dead letters', 'delivery.openCircuits': 'Receivers paused', 'delivery.lag': 'Events not yet relayed',
+  'delivery.subscriptions': 'Subscriptions', 'delivery.none': 'No subscriptions.', 'delivery.noneHint': 'Add webhook, Slack, Teams or e-mail receivers with POST /api/subscriptions.',
+  'delivery.name': 'Name', 'delivery.kind': 'Kind', 'delivery.target': 'Target', 'delivery.events': 'Events', 'delivery.health': 'Health',
+  'delivery.disabled': 'disabled', 'delivery.test': 'Send test', 'delivery.test.ok': 'test message delivered', 'delivery.test.failed': 'test message failed',
+  'delivery.circuit.closed': 'Healthy', 'delivery.circuit.open': 'Paused', 'delivery.circuit.half_open': 'Probing', 'delivery.failures': ' failures in a row', 'delivery.openUntil': 'next try',
+  'delivery.deadLetters': 'Dead letters', 'delivery.noDead': 'No dead letters.', 'delivery.subscription': 'Subscription', 'delivery.event': 'Event',
+  'delivery.attempts': 'Attempts', 'delivery.lastError': 'Last error', 'delivery.replay': 'Replay', 'delivery.replayed': 'queued again',
   'err.title': 'Something went wrong', 'err.forbidden': 'You may not see this screen.', notFound: 'Page not found.',
 };
 

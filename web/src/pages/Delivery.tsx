@@ -1,0 +1,102 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { get, post, qs } from '../api';
+import { can, useMe } from '../App';
+import { fmtDateTime } from '../format';
+import { useT } from '../i18n';
+import { Card, Empty, ErrorBox, Loading, Spinner, errorText, toast } from '../ui';
+
+// Outbound delivery at a glance: where alerts and case changes go (webhooks,
+// Slack, Teams, e-mail), whether each receiver is healthy (circuit breaker), a
+// test message per subscription, and the dead letters with replay.
+
+interface Circuit { state: 'closed' | 'open' | 'half_open'; consecutiveFailures: number; openedAt: string | null; openUntil: string | null }
+interface Subscription { id: string; name: string; kind: string; target: string; eventTypes: string[]; enabled: boolean; circuit: Circuit }
+interface Summary { lag: number; pending: number; dead: number; openCircuits: number }
+interface Delivery { id: number; subscriptionId: string; eventId: string; eventType: string | null; attempts: number; lastStatus: number | null; lastError: string | null; updatedAt: string }
+interface TestResult { delivered: boolean; status: number | null; error: string | null; durationMs: number }
+
+const KIND_LABEL: Record<string, string> = { webhook: 'Webhook', slack: 'Slack', teams: 'Teams', email: 'E-mail' };
+
+function CircuitPill({ c }: { c: Circuit }) {
+  const { t } = useT();
+  const cls = c.state === 'closed' ? 'pill-live' : c.state === 'open' ? 'pill-danger' : 'pill-alert-open';
+  return (
+    <span className={`pill ${cls}`} title={c.openUntil ? `${t('delivery.openUntil')} ${fmtDateTime(c.openUntil)}` : undefined}>
+      <span className="dot" />{t(`delivery.circuit.${c.state}`)}{c.consecutiveFailures > 0 ? ` · ${c.consecutiveFailures}${t('delivery.failures')}` : ''}
+    </span>
+  );
+}
+
+export function DeliveryPage() {
+  const { t } = useT();
+  const me = useMe();
+  const qc = useQueryClient();
+  const manage = can(me, 'subscriptions:manage');
+  const subs = useQuery<{ items: Subscription[] }>({ queryKey: ['subscriptions'], queryFn: () => get('/api/subscriptions'), enabled: manage, refetchInterval: 10_000 });
+  const summary = useQuery<Summary>({ queryKey: ['delivery-summary'], queryFn: () => get('/api/deliveries/summary'), refetchInterval: 10_000 });
+  const dead = useQuery<{ items: Delivery[] }>({ queryKey: ['dead-letters'], queryFn: () => get(`/api/deliveries${qs({ status: 'dead', limit: 100 })}`), refetchInterval: 10_000 });
+  const [testing, setTesting] = useState<string | null>(null);
+  const names = new Map((subs.data?.items ?? []).map((s) => [s.id, s.name]));
+
+  const test = async (s: Subscription) => {
+    setTesting(s.id);
+    try {
+      const r = await post<TestResult>(`/api/subscriptions/${s.id}/test`);
+      toast(r.delivered ? `${s.name}: ${t('delivery.test.ok')} (${r.durationMs} ms)` : `${s.name}: ${t('delivery.test.failed')} — ${r.status ?? ''} ${r.error ?? ''}`, r.delivered ? 'ok' : 'err');
+      qc.invalidateQueries({ queryKey: ['subscriptions'] });
+    } catch (e) { toast(errorText(e), 'err'); } finally { setTesting(null); }
+  };
+  const replay = async (d: Delivery) => {
+    try {
+      await post(`/api/deliveries/${d.id}/replay`);
+      toast(`${d.eventId}: ${t('delivery.replayed')}`);
+      qc.invalidateQueries({ queryKey: ['dead-letters'] });
+      qc.invalidateQueries({ queryKey: ['delivery-summary'] });
+    } catch (e) { toast(errorText(e), 'err'); }
+  };
+
+  const s = summary.data;
+  return (
+    <div className="page">
+      <header className="page-head"><div><h1>{t('delivery.title')}</h1><div className="sub">{t('delivery.sub')}</div></div></header>
+      <div className="kpis" data-testid="delivery-summary">
+        {[['delivery.pending', s?.pending], ['delivery.dead', s?.dead], ['delivery.openCircuits', s?.openCircuits], ['delivery.lag', s?.lag]].map(([k, v]) => (
+          <div key={k as string} className="kpi"><div className="kpi-label">{t(k as string)}</div><div className="kpi-value">{v ?? '–'}</div></div>
+        ))}
+      </div>
+      {manage ? (
+        <Card title={t('delivery.subscriptions')} pad={false}>
+          {subs.isLoading ? <Loading /> : subs.error ? <ErrorBox error={subs.error} onRetry={() => subs.refetch()} /> : (subs.data?.items.length ?? 0) === 0 ? <Empty title={t('delivery.none')} hint={t('delivery.noneHint')} icon="⇄" /> : (
+            <table className="table" data-testid="subscriptions-table">
+              <thead><tr><th>{t('delivery.name')}</th><th className="w-90">{t('delivery.kind')}</th><th>{t('delivery.target')}</th><th>{t('delivery.events')}</th><th className="w-180">{t('delivery.health')}</th><th className="w-130" /></tr></thead>
+              <tbody>{subs.data!.items.map((x) => (
+                <tr key={x.id}>
+                  <td><b>{x.name}</b>{x.enabled ? null : <span className="pill pill-muted" style={{ marginLeft: 6 }}>{t('delivery.disabled')}</span>}</td>
+                  <td>{KIND_LABEL[x.kind] ?? x.kind}</td>
+                  <td className="mono small">{x.target}</td>
+                  <td className="small">{x.eventTypes.map((e) => <code key={e} style={{ marginRight: 4 }}>{e}</code>)}</td>
+                  <td><CircuitPill c={x.circuit} /></td>
+                  <td><button className="btn btn-sm" onClick={() => test(x)} disabled={testing !== null} data-testid="send-test">{testing === x.id ? <Spinner /> : null}{t('delivery.test')}</button></td>
+                </tr>))}</tbody>
+            </table>
+          )}
+        </Card>
+      ) : null}
+      <Card title={`${t('delivery.deadLetters')} (${dead.data?.items.length ?? 0})`} pad={false}>
+        {dead.isLoading ? <Loading /> : dead.error ? <ErrorBox error={dead.error} onRetry={() => dead.refetch()} /> : (dead.data?.items.length ?? 0) === 0 ? <Empty title={t('delivery.noDead')} icon="✓" /> : (
+          <table className="table" data-testid="dead-letters">
+            <thead><tr><th className="w-150">{t('time')}</th><th>{t('delivery.subscription')}</th><th className="w-150">{t('delivery.event')}</th><th className="w-90">{t('delivery.attempts')}</th><th>{t('delivery.lastError')}</th>{manage ? <th className="w-110" /> : null}</tr></thead>
+            <tbody>{dead.data!.items.map((d) => (
+              <tr key={d.id}>
+                <td className="mono">{fmtDateTime(d.updatedAt)}</td><td>{names.get(d.subscriptionId) ?? <span className="mono small">{d.subscriptionId.slice(0, 8)}</span>}</td>
+                <td><code>{d.eventType ?? d.eventId}</code></td><td>{d.attempts}</td>
+                <td className="small">{d.lastStatus ? `HTTP ${d.lastStatus} ` : ''}{d.lastError ?? ''}</td>
+                {manage ? <td><button className="btn btn-sm" onClick={() => replay(d)}>{t('delivery.replay')}</button></td> : null}
+              </tr>))}</tbody>
+          </table>
+        )}
+      </Card>
+    </div>
+  );
+}
