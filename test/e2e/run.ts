@@ -332,7 +332,7 @@ async function main() {
       assert.ok(after.doc.rules.some((r: any) => r.id === 'complaint.e2e_late_fee'));
     });
 
-    await step('delivery screen: subscriptions with their health, a test message, dead letters', async () => {
+    await step('delivery screen: add a webhook subscription (secret shown once), send a test message, dead letters', async () => {
       const received: string[] = [];
       const receiver = createServer((req, res) => {
         let body = '';
@@ -342,9 +342,18 @@ async function main() {
       await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
       try {
         const port = (receiver.address() as { port: number }).port;
-        await api('POST', '/api/subscriptions', { name: 'VOM 연동 (웹훅)', kind: 'webhook', target: `http://127.0.0.1:${port}/hook`, eventTypes: ['alert.*', 'case.*'] });
         await page.goto(`${server.url}/delivery`);
+        await page.click('[data-testid=new-subscription]');
+        await page.fill('[data-testid=subscription-name]', 'VOM 연동 (웹훅)');
+        await page.fill('[data-testid=subscription-target]', `http://127.0.0.1:${port}/hook`);
+        await page.click('label.toggle:has-text("case.*") input');
+        await page.click('[data-testid=new-subscription-submit]');
+        const secret = await page.locator('[data-testid=subscription-secret]').innerText();
+        assert.match(secret.trim(), /^whsec_/);
+        await page.click('.modal-foot .btn-primary');
         await page.locator('[data-testid=subscriptions-table] tr:has-text("VOM 연동")').waitFor();
+        const subs = (await api('GET', '/api/subscriptions')).items;
+        assert.deepEqual(subs.find((x: any) => x.name === 'VOM 연동 (웹훅)').eventTypes.sort(), ['alert.*', 'case.*']);
         await page.locator('[data-testid=subscriptions-table] tr:has-text("VOM 연동") [data-testid=send-test]').click();
         await page.locator('.toast:has-text("테스트 메시지 전송 성공")').waitFor({ timeout: 10_000 });
         assert.ok(received.some((b) => JSON.parse(b).type === 'test'), 'the receiver got the test message');

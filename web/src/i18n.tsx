@@ -66,6 +66,8 @@ const KO: Record<string, string> = {
   'delivery.circuit.closed': '정상', 'delivery.circuit.open': '차단됨', 'delivery.circuit.half_open': '재시도 중', 'delivery.failures': '회 연속 실패', 'delivery.openUntil': '재시도 예정',
   'delivery.deadLetters': '전송 실패 목록', 'delivery.noDead': '전송 실패 건이 없습니다.', 'delivery.subscription': '구독', 'delivery.event': '이벤트',
   'delivery.attempts': '시도', 'delivery.lastError': '마지막 오류', 'delivery.replay': '다시 보내기', 'delivery.replayed': '다시 보내기 예약됨',
+  'delivery.add': '구독 추가', 'delivery.added': '구독을 추가했습니다', 'delivery.enable': '사용', 'delivery.disable': '사용 중지', 'delivery.targetUrl': '수신 URL (웹훅 주소)', 'delivery.targetEmail': '받는 사람 (쉼표로 구분)',
+  'delivery.minSeverity': '최소 심각도', 'delivery.any': '전체', 'delivery.secretTitle': '서명 비밀값 (한 번만 표시)', 'delivery.secretHint': '수신 시스템에 이 값을 저장해 X-Radar-Signature 서명을 검증하세요. 다시 볼 수 없습니다.', 'delivery.secretDone': '저장했습니다',
   'err.title': '문제가 발생했습니다', 'err.forbidden': '이 화면을 볼 권한이 없습니다.', 'notFound': '페이지를 찾을 수 없습니다.',
 };
 
@@ -127,6 +129,8 @@ const EN: Record<string, string> = {
   'delivery.circuit.closed': 'Healthy', 'delivery.circuit.open': 'Paused', 'delivery.circuit.half_open': 'Probing', 'delivery.failures': ' failures in a row', 'delivery.openUntil': 'next try',
   'delivery.deadLetters': 'Dead letters', 'delivery.noDead': 'No dead letters.', 'delivery.subscription': 'Subscription', 'delivery.event': 'Event',
   'delivery.attempts': 'Attempts', 'delivery.lastError': 'Last error', 'delivery.replay': 'Replay', 'delivery.replayed': 'queued again',
+  'delivery.add': 'Add subscription', 'delivery.added': 'Subscription added', 'delivery.enable': 'Enable', 'delivery.disable': 'Disable', 'delivery.targetUrl': 'Receiver URL (webhook)', 'delivery.targetEmail': 'Recipients (comma-separated)',
+  'delivery.minSeverity': 'Minimum severity', 'delivery.any': 'any', 'delivery.secretTitle': 'Signing secret (shown once)', 'delivery.secretHint': 'Store this in the receiving system to verify X-Radar-Signature. It cannot be shown again.', 'delivery.secretDone': 'I stored it',
   'err.title': 'Something went wrong', 'err.forbidden': 'You may not see this screen.', notFound: 'Page not found.',
 };
 

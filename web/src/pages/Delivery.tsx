@@ -1,10 +1,10 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { get, post, qs } from '../api';
+import { api, get, post, qs } from '../api';
 import { can, useMe } from '../App';
 import { fmtDateTime } from '../format';
 import { useT } from '../i18n';
-import { Card, Empty, ErrorBox, Loading, Spinner, errorText, toast } from '../ui';
+import { Card, Empty, ErrorBox, Loading, Modal, Spinner, errorText, toast } from '../ui';
 
 // Outbound delivery at a glance: where alerts and case changes go (webhooks,
 // Slack, Teams, e-mail), whether each receiver is healthy (circuit breaker), a
@@ -37,6 +37,8 @@ export function DeliveryPage() {
   const summary = useQuery<Summary>({ queryKey: ['delivery-summary'], queryFn: () => get('/api/deliveries/summary'), refetchInterval: 10_000 });
   const dead = useQuery<{ items: Delivery[] }>({ queryKey: ['dead-letters'], queryFn: () => get(`/api/deliveries${qs({ status: 'dead', limit: 100 })}`), refetchInterval: 10_000 });
   const [testing, setTesting] = useState<string | null>(null);
+  const [adding, setAdding] = useState(false);
+  const [secret, setSecret] = useState<string | null>(null);
   const names = new Map((subs.data?.items ?? []).map((s) => [s.id, s.name]));
 
   const test = async (s: Subscription) => {
@@ -46,6 +48,12 @@ export function DeliveryPage() {
       toast(r.delivered ? `${s.name}: ${t('delivery.test.ok')} (${r.durationMs} ms)` : `${s.name}: ${t('delivery.test.failed')} — ${r.status ?? ''} ${r.error ?? ''}`, r.delivered ? 'ok' : 'err');
       qc.invalidateQueries({ queryKey: ['subscriptions'] });
     } catch (e) { toast(errorText(e), 'err'); } finally { setTesting(null); }
+  };
+  const toggle = async (x: Subscription) => {
+    try {
+      await api('PATCH', `/api/subscriptions/${x.id}`, { enabled: !x.enabled });
+      qc.invalidateQueries({ queryKey: ['subscriptions'] });
+    } catch (e) { toast(errorText(e), 'err'); }
   };
   const replay = async (d: Delivery) => {
     try {
@@ -66,10 +74,11 @@ export function DeliveryPage() {
         ))}
       </div>
       {manage ? (
-        <Card title={t('delivery.subscriptions')} pad={false}>
+        <Card title={t('delivery.subscriptions')} pad={false}
+          actions={<button className="btn btn-primary btn-sm" onClick={() => setAdding(true)} data-testid="new-subscription">＋ {t('delivery.add')}</button>}>
           {subs.isLoading ? <Loading /> : subs.error ? <ErrorBox error={subs.error} onRetry={() => subs.refetch()} /> : (subs.data?.items.length ?? 0) === 0 ? <Empty title={t('delivery.none')} hint={t('delivery.noneHint')} icon="⇄" /> : (
             <table className="table" data-testid="subscriptions-table">
-              <thead><tr><th>{t('delivery.name')}</th><th className="w-90">{t('delivery.kind')}</th><th>{t('delivery.target')}</th><th>{t('delivery.events')}</th><th className="w-180">{t('delivery.health')}</th><th className="w-130" /></tr></thead>
+              <thead><tr><th>{t('delivery.name')}</th><th className="w-90">{t('delivery.kind')}</th><th>{t('delivery.target')}</th><th>{t('delivery.events')}</th><th className="w-180">{t('delivery.health')}</th><th className="w-220" /></tr></thead>
               <tbody>{subs.data!.items.map((x) => (
                 <tr key={x.id}>
                   <td><b>{x.name}</b>{x.enabled ? null : <span className="pill pill-muted" style={{ marginLeft: 6 }}>{t('delivery.disabled')}</span>}</td>
@@ -77,11 +86,21 @@ export function DeliveryPage() {
                   <td className="mono small">{x.target}</td>
                   <td className="small">{x.eventTypes.map((e) => <code key={e} style={{ marginRight: 4 }}>{e}</code>)}</td>
                   <td><CircuitPill c={x.circuit} /></td>
-                  <td><button className="btn btn-sm" onClick={() => test(x)} disabled={testing !== null} data-testid="send-test">{testing === x.id ? <Spinner /> : null}{t('delivery.test')}</button></td>
+                  <td className="row-actions">
+                    <button className="btn btn-sm" onClick={() => test(x)} disabled={testing !== null} data-testid="send-test">{testing === x.id ? <Spinner /> : null}{t('delivery.test')}</button>
+                    <button className="btn btn-sm btn-ghost" onClick={() => toggle(x)}>{x.enabled ? t('delivery.disable') : t('delivery.enable')}</button>
+                  </td>
                 </tr>))}</tbody>
             </table>
           )}
         </Card>
+      ) : null}
+      {adding ? <NewSubscriptionModal onClose={() => setAdding(false)} onSecret={setSecret} /> : null}
+      {secret ? (
+        <Modal title={t('delivery.secretTitle')} onClose={() => setSecret(null)} footer={<button className="btn btn-primary" onClick={() => setSecret(null)}>{t('delivery.secretDone')}</button>}>
+          <p>{t('delivery.secretHint')}</p>
+          <pre className="mono" data-testid="subscription-secret">{secret}</pre>
+        </Modal>
       ) : null}
       <Card title={`${t('delivery.deadLetters')} (${dead.data?.items.length ?? 0})`} pad={false}>
         {dead.isLoading ? <Loading /> : dead.error ? <ErrorBox error={dead.error} onRetry={() => dead.refetch()} /> : (dead.data?.items.length ?? 0) === 0 ? <Empty title={t('delivery.noDead')} icon="✓" /> : (
@@ -98,5 +117,50 @@ export function DeliveryPage() {
         )}
       </Card>
     </div>
+  );
+}
+
+const EVENT_CHOICES = ['alert.*', 'call.escalated', 'case.*'] as const;
+
+/** A new receiver: webhook (signed; its secret is shown once), Slack, Teams or e-mail. */
+function NewSubscriptionModal({ onClose, onSecret }: { onClose(): void; onSecret(secret: string): void }) {
+  const { t } = useT();
+  const qc = useQueryClient();
+  const [v, setV] = useState({ name: '', kind: 'webhook', target: '', eventTypes: ['alert.*'] as string[], minSeverity: '' });
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await post<{ secret: string | null }>('/api/subscriptions', {
+        name: v.name.trim(), kind: v.kind, target: v.target.trim(), eventTypes: v.eventTypes, ...(v.minSeverity ? { minSeverity: Number(v.minSeverity) } : {}),
+      });
+      qc.invalidateQueries({ queryKey: ['subscriptions'] });
+      toast(`${t('delivery.added')}: ${v.name.trim()}`);
+      onClose();
+      if (res.secret) onSecret(res.secret);
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const flip = (e: string) => setV({ ...v, eventTypes: v.eventTypes.includes(e) ? v.eventTypes.filter((x) => x !== e) : [...v.eventTypes, e] });
+  return (
+    <Modal title={t('delivery.add')} onClose={onClose}
+      footer={<><button className="btn btn-ghost" onClick={onClose}>{t('cancel')}</button><button className="btn btn-primary" disabled={busy || !v.name.trim() || !v.target.trim() || v.eventTypes.length === 0} onClick={submit} data-testid="new-subscription-submit">{busy ? <Spinner /> : null}{t('save')}</button></>}>
+      <div className="form-grid">
+        <label className="field">{t('delivery.name')}<input value={v.name} onChange={(e) => setV({ ...v, name: e.target.value })} autoFocus data-testid="subscription-name" /></label>
+        <label className="field">{t('delivery.kind')}<select value={v.kind} onChange={(e) => setV({ ...v, kind: e.target.value })} data-testid="subscription-kind">{Object.entries(KIND_LABEL).map(([k, l]) => <option key={k} value={k}>{l}</option>)}</select></label>
+        <label className="field span2">{t(v.kind === 'email' ? 'delivery.targetEmail' : 'delivery.targetUrl')}<input value={v.target} onChange={(e) => setV({ ...v, target: e.target.value })} placeholder={v.kind === 'email' ? 'cp-team@bank.example' : 'https://'} data-testid="subscription-target" /></label>
+        <div className="field span2">{t('delivery.events')}
+          <div className="check-row">{EVENT_CHOICES.map((e) => (
+            <label key={e} className="toggle"><input type="checkbox" checked={v.eventTypes.includes(e)} onChange={() => flip(e)} /> <code>{e}</code></label>))}</div>
+        </div>
+        <label className="field">{t('delivery.minSeverity')}<select value={v.minSeverity} onChange={(e) => setV({ ...v, minSeverity: e.target.value })}><option value="">{t('delivery.any')}</option>{[5, 4, 3, 2].map((n) => <option key={n} value={n}>{n}+</option>)}</select></label>
+      </div>
+      {error ? <div className="form-error">{error}</div> : null}
+    </Modal>
   );
 }
