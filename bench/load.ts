@@ -174,6 +174,8 @@ interface PhaseResult {
   alertsExpected?: number;
   alertsSeen?: number;
   lateStarts: number;
+  /** The same latency for calls sending over HTTP and over the WebSocket. */
+  alertMsByTransport?: { http: ReturnType<typeof summary>; ws: ReturnType<typeof summary> };
 }
 
 /** Open-loop load: each call sends on its own schedule so total rate = RATE. */
@@ -228,17 +230,22 @@ async function runLoad(url: string): Promise<PhaseResult> {
   await agent.close();
   // Only customer threats alert; agent lines must not.
   const latencies: number[] = [];
+  const byTransport: Record<'http' | 'ws', number[]> = { http: [], ws: [] };
+  const wsCalls = new Set(senders.filter((_, c) => c < CALLS * WS_SHARE).map((s) => s.callId));
   let expected = 0;
   for (const [key, t] of sentAt) {
     const i = Number(key.split('/')[1].slice(1));
     if (i % 2 !== 0) continue;
     expected++;
     const arrived = seen.get(key);
-    if (arrived !== undefined) latencies.push(arrived - t);
+    if (arrived === undefined) continue;
+    latencies.push(arrived - t);
+    byTransport[wsCalls.has(key.split('/')[0]) ? 'ws' : 'http'].push(arrived - t);
   }
   return {
     sent: ok + errors, ok, errors, achievedPerSec: round((ok + errors) / elapsed), ackMs: summary(ack),
     alertMs: summary(latencies), alertsExpected: expected, alertsSeen: latencies.length, lateStarts,
+    alertMsByTransport: { http: summary(byTransport.http), ws: summary(byTransport.ws) },
   };
 }
 
@@ -366,6 +373,7 @@ async function main() {
       'ingest → SSE alert': { 'req/s': load.achievedPerSec, 'ack p50 ms': load.ackMs.p50, 'ack p99 ms': load.ackMs.p99, 'alert p50 ms': load.alertMs!.p50, 'alert p99 ms': load.alertMs!.p99, 'alert max ms': load.alertMs!.max, errors: load.errors },
     });
     console.log(`alerts seen ${load.alertsSeen}/${load.alertsExpected}; late request starts (generator behind) ${load.lateStarts}`);
+    console.log(`alert latency by transport (ms): HTTP ${JSON.stringify(load.alertMsByTransport?.http)}, WebSocket ${JSON.stringify(load.alertMsByTransport?.ws)}`);
     console.log('server side:', JSON.stringify(server));
     const out = args.out ?? path.join(ROOT, 'bench/results', `load-${args.db}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     mkdirSync(path.dirname(out), { recursive: true });
