@@ -6,7 +6,7 @@ import { verifySignature, type DeliveryConfig } from '../../src/delivery/index.j
 import type { Db } from '../../src/store/db.js';
 import { testDatabases } from '../helpers/databases.js';
 import { ADMIN_TOKEN, api, testConfig } from '../helpers/server.js';
-import { fastDelivery, parseMail, startHttpReceiver, startSmtpDouble, waitUntil, type HttpReceiver, type SmtpDouble } from '../delivery/receivers.js';
+import { fastDelivery, parseMail, receiverPool, startHttpReceiver, startSmtpDouble, waitUntil, type SmtpDouble } from '../delivery/receivers.js';
 
 // What an operator needs around delivery, end to end on each database with real
 // receivers on 127.0.0.1 and the SMTP double: a test message through each
@@ -30,7 +30,7 @@ describe.each(testDatabases)('delivery operations ($name)', (tdb) => {
   let db: Db;
   let drop: () => Promise<void>;
   let smtp: SmtpDouble;
-  const receivers: HttpReceiver[] = [];
+  const receivers = receiverPool();
   const logLines: any[] = [];
   const log = pino({ level: 'info' }, new Writable({ write(chunk, _enc, done) { logLines.push(JSON.parse(String(chunk))); done(); } }));
   let auditor: Record<string, string>;
@@ -49,16 +49,12 @@ describe.each(testDatabases)('delivery operations ($name)', (tdb) => {
   });
   afterAll(async () => {
     await server?.close();
-    for (const r of receivers) await r.close();
+    await receivers.closeAll();
     await smtp?.close();
     await drop?.();
   });
 
-  async function receiver() {
-    const r = await startHttpReceiver();
-    receivers.push(r);
-    return r;
-  }
+  const receiver = () => receivers.start();
 
   async function subscribe(body: Record<string, unknown>): Promise<{ id: string; secret: string | null }> {
     const res = await api(server, 'POST', '/api/subscriptions', { name: 'ops', ...body });

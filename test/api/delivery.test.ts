@@ -5,7 +5,7 @@ import { createDeliveryWorker, verifySignature } from '../../src/delivery/index.
 import type { Db } from '../../src/store/db.js';
 import { testDatabases } from '../helpers/databases.js';
 import { ADMIN_TOKEN, api, testConfig } from '../helpers/server.js';
-import { fastDelivery, parseMail, PUBLIC_URL, startHttpReceiver, startSmtpDouble, waitUntil, type HttpReceiver, type SmtpDouble } from '../delivery/receivers.js';
+import { fastDelivery, parseMail, PUBLIC_URL, receiverPool, startSmtpDouble, waitUntil, type SmtpDouble } from '../delivery/receivers.js';
 
 // Delivery end to end: a real server on each database, real receivers on
 // 127.0.0.1 (webhook, Slack- and Teams-shaped) and an SMTP double standing in
@@ -24,7 +24,7 @@ describe.each(testDatabases)('delivery to other systems ($name)', (tdb) => {
   let db: Db;
   let drop: () => Promise<void>;
   let smtp: SmtpDouble;
-  const receivers: HttpReceiver[] = [];
+  const receivers = receiverPool();
 
   beforeAll(async () => {
     const opened = await tdb.open();
@@ -35,16 +35,12 @@ describe.each(testDatabases)('delivery to other systems ($name)', (tdb) => {
   });
   afterAll(async () => {
     await server?.close();
-    for (const r of receivers) await r.close();
+    await receivers.closeAll();
     await smtp?.close();
     await drop?.();
   });
 
-  async function receiver() {
-    const r = await startHttpReceiver();
-    receivers.push(r);
-    return r;
-  }
+  const receiver = () => receivers.start();
 
   async function subscribe(body: Record<string, unknown>): Promise<{ id: string; secret: string | null }> {
     const res = await api(server, 'POST', '/api/subscriptions', { name: 'test', ...body });

@@ -47,6 +47,21 @@ export async function startHttpReceiver(): Promise<HttpReceiver> {
   return receiver;
 }
 
+/** Receivers started by a test file, closed together at its end. */
+export function receiverPool(): { start(): Promise<HttpReceiver>; closeAll(): Promise<void> } {
+  const started: HttpReceiver[] = [];
+  return {
+    async start() {
+      const r = await startHttpReceiver();
+      started.push(r);
+      return r;
+    },
+    async closeAll() {
+      for (const r of started.splice(0)) await r.close();
+    },
+  };
+}
+
 export interface ReceivedMail {
   from: string;
   to: string[];
