@@ -105,6 +105,24 @@ export function Toasts() {
   return <div className="toasts">{list.map((x) => <div key={x.id} className={`toast toast-${x.kind}`}>{x.text}</div>)}</div>;
 }
 
+/** A form's submit: busy while it runs, the error text when it fails (shown in the form). */
+export function useSubmit(): { busy: boolean; error: string | null; run(action: () => Promise<void>): Promise<void> } {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const run = async (action: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, run };
+}
+
 export function errorText(e: unknown): string {
   return e instanceof ApiError ? `${e.message}` : String(e);
 }

@@ -6,7 +6,7 @@ import { can, useMe } from '../App';
 import { dueDistance, fmtDateTime } from '../format';
 import { CATEGORY_IDS, useT } from '../i18n';
 import { Link, navigate } from '../router';
-import { Card, CaseStatus, CategoryTag, Empty, ErrorBox, Loading, Modal, SeverityBadge, Spinner, errorText, toast } from '../ui';
+import { Card, CaseStatus, CategoryTag, Empty, ErrorBox, Loading, Modal, SeverityBadge, Spinner, errorText, toast, useSubmit } from '../ui';
 
 const STATUSES = ['received', 'assigned', 'in_progress', 'resolved', 'closed', 'rejected'];
 
@@ -103,23 +103,14 @@ function NewCaseModal({ onClose }: { onClose(): void }) {
   const qc = useQueryClient();
   const assignees = useAssignees();
   const [v, setV] = useState({ title: '', description: '', category: 'complaint', severity: 3, customerId: '', assigneeId: '' });
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const c = await post<Case>('/api/cases', { title: v.title, description: v.description, category: v.category || null, severity: v.severity, customerId: v.customerId.trim() || null, assigneeId: v.assigneeId || null });
-      qc.invalidateQueries({ queryKey: ['cases'] });
-      toast(`${t('cases.created')}: ${c.ref}`);
-      onClose();
-      navigate(`/cases/${c.id}`);
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = useSubmit();
+  const submit = () => run(async () => {
+    const c = await post<Case>('/api/cases', { title: v.title, description: v.description, category: v.category || null, severity: v.severity, customerId: v.customerId.trim() || null, assigneeId: v.assigneeId || null });
+    qc.invalidateQueries({ queryKey: ['cases'] });
+    toast(`${t('cases.created')}: ${c.ref}`);
+    onClose();
+    navigate(`/cases/${c.id}`);
+  });
   return (
     <Modal title={t('cases.new')} onClose={onClose}
       footer={<><button className="btn btn-ghost" onClick={onClose}>{t('cancel')}</button><button className="btn btn-primary" disabled={busy || !v.title.trim()} onClick={submit} data-testid="new-case-submit">{busy ? <Spinner /> : null}{t('save')}</button></>}>

@@ -4,7 +4,7 @@ import { api, get, post, qs } from '../api';
 import { can, useMe } from '../App';
 import { fmtDateTime } from '../format';
 import { useT } from '../i18n';
-import { Card, Empty, ErrorBox, Loading, Modal, Spinner, errorText, toast } from '../ui';
+import { Card, Empty, ErrorBox, Loading, Modal, Spinner, errorText, toast, useSubmit } from '../ui';
 
 // Outbound delivery at a glance: where alerts and case changes go (webhooks,
 // Slack, Teams, e-mail), whether each receiver is healthy (circuit breaker), a
@@ -127,25 +127,16 @@ function NewSubscriptionModal({ onClose, onSecret }: { onClose(): void; onSecret
   const { t } = useT();
   const qc = useQueryClient();
   const [v, setV] = useState({ name: '', kind: 'webhook', target: '', eventTypes: ['alert.*'] as string[], minSeverity: '' });
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const res = await post<{ secret: string | null }>('/api/subscriptions', {
-        name: v.name.trim(), kind: v.kind, target: v.target.trim(), eventTypes: v.eventTypes, ...(v.minSeverity ? { minSeverity: Number(v.minSeverity) } : {}),
-      });
-      qc.invalidateQueries({ queryKey: ['subscriptions'] });
-      toast(`${t('delivery.added')}: ${v.name.trim()}`);
-      onClose();
-      if (res.secret) onSecret(res.secret);
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = useSubmit();
+  const submit = () => run(async () => {
+    const res = await post<{ secret: string | null }>('/api/subscriptions', {
+      name: v.name.trim(), kind: v.kind, target: v.target.trim(), eventTypes: v.eventTypes, ...(v.minSeverity ? { minSeverity: Number(v.minSeverity) } : {}),
+    });
+    qc.invalidateQueries({ queryKey: ['subscriptions'] });
+    toast(`${t('delivery.added')}: ${v.name.trim()}`);
+    onClose();
+    if (res.secret) onSecret(res.secret);
+  });
   const flip = (e: string) => setV({ ...v, eventTypes: v.eventTypes.includes(e) ? v.eventTypes.filter((x) => x !== e) : [...v.eventTypes, e] });
   return (
     <Modal title={t('delivery.add')} onClose={onClose}
