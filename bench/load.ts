@@ -86,7 +86,10 @@ async function startServer(env: Record<string, string>): Promise<{ proc: ChildPr
   const port = 20000 + Math.floor(Math.random() * 20000);
   // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const proc = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'bin/radar.js'), 'serve'], {
+  // BENCH_SERVER_ROOT=/path/to/another/checkout runs that version's server under
+  // this same generator, for before/after pairs.
+  const serverRoot = process.env.BENCH_SERVER_ROOT ?? ROOT;
+  const proc = spawn(process.execPath, [...nodeArgs, path.join(serverRoot, 'bin/radar.js'), 'serve'], {
     env: { ...process.env, ...env, PORT: String(port), RADAR_ADMIN_TOKEN: TOKEN, LOG_LEVEL: 'warn', RADAR_RATE_LIMIT_PER_MIN: '100000000' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -362,6 +365,7 @@ async function main() {
     const server = await serverSide(url).then((s) => ({ ...s, gc: { ...s.gc, count: s.gc.count - before.gc.count } })).catch((e) => ({ error: String(e) }));
     const result = {
       bench: 'load', at: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
+      server_root: process.env.BENCH_SERVER_ROOT ?? null,
       params: { rate: RATE, seconds: SECONDS, calls: CALLS, threatRatio: THREAT_RATIO, wsShare: WS_SHARE, db: args.db },
       baseline: { what: 'GET /healthz at the same rate', ...baseline },
       pipeline: { what: 'POST utterance (HTTP) / utterance message (WS) → stored, detected, alert on SSE', ...load },
