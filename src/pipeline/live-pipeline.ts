@@ -76,11 +76,31 @@ interface FinalResult {
   folded: FoldResult | null;
 }
 
-export interface LivePipeline extends IngestSink {
-  /** Number of calls with in-memory state. */
-  activeCalls(): number;
+/** An utterance checked and redacted: what may be stored, logged or queued. */
+export interface PreparedUtterance {
+  u: Utterance;
+  redactions: unknown[];
+}
+
+/** What the API and the sources use to ingest: the pipeline itself or the JetStream queue in front of it. */
+export interface LiveIngest extends IngestSink {
   /** Drops a call's in-memory state so it is rebuilt from the database (after triage). */
   forget(callId: string): void;
+}
+
+export interface LivePipeline extends LiveIngest {
+  /** Validates and redacts; throws the 4xx the caller answers with. */
+  prepare(input: UtteranceIn): PreparedUtterance;
+  /**
+   * Detects, stores and publishes an utterance already prepared (here or by
+   * another process, before it was queued). receivedAt is performance.now()
+   * of this process when it arrived, for the alert-delay metric.
+   */
+  addPrepared(p: PreparedUtterance, receivedAt?: number): Promise<IngestResult>;
+  /** Drops the in-memory state of every call the predicate selects (a queue partition handed over). */
+  forgetCalls(select: (callId: string) => boolean): void;
+  /** Number of calls with in-memory state. */
+  activeCalls(): number;
   close(): Promise<void>;
 }
 
@@ -243,6 +263,24 @@ export function createLivePipeline(deps: PipelineDeps): LivePipeline {
     return { accepted: true };
   }
 
+  function forget(callId: string) {
+    void queue.run(callId, async () => dropState(callId));
+  }
+
+  function prepare(input: UtteranceIn): PreparedUtterance {
+    checkUtterance(input, deps.maxUtteranceChars);
+    const { text, redactions } = deps.redact(input.text);
+    return { u: { ...input, text }, redactions };
+  }
+
+  function addPrepared({ u, redactions }: PreparedUtterance, receivedAt = performance.now()): Promise<IngestResult> {
+    return queue.run(u.callId, async () => {
+      metrics?.ingestWaitSeconds.observe({ stage: 'call' }, (performance.now() - receivedAt) / 1000);
+      const state = await loadState(u.callId);
+      return u.final ? processFinal(state, u, redactions, receivedAt) : processPartial(state, u);
+    });
+  }
+
   return {
     async startCall(c: CallStart) {
       checkCallStart(c);
@@ -258,17 +296,19 @@ export function createLivePipeline(deps: PipelineDeps): LivePipeline {
       return { id: call.id, created };
     },
 
-    async addUtterance(input: UtteranceIn) {
+    prepare,
+
+    addUtterance(input: UtteranceIn) {
       const receivedAt = performance.now();
-      checkUtterance(input, deps.maxUtteranceChars);
-      const { text, redactions } = deps.redact(input.text);
-      const u: Utterance = { ...input, text };
-      return queue.run(u.callId, async () => {
-        metrics?.ingestWaitSeconds.observe({ stage: 'call' }, (performance.now() - receivedAt) / 1000);
-        const state = await loadState(u.callId);
-        return u.final ? processFinal(state, u, redactions, receivedAt) : processPartial(state, u);
-      });
+      return addPrepared(prepare(input), receivedAt);
     },
+
+    addPrepared,
+
+    forgetCalls(select) {
+      for (const id of [...states.keys()]) if (select(id)) forget(id);
+    },
+
 
     async endCall(callId: string) {
       await queue.run(callId, async () => {
@@ -281,9 +321,7 @@ export function createLivePipeline(deps: PipelineDeps): LivePipeline {
 
     activeCalls: () => states.size,
 
-    forget(callId: string) {
-      void queue.run(callId, async () => dropState(callId));
-    },
+    forget,
 
     async close() {
       clearInterval(sweep);
