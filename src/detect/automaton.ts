@@ -1,10 +1,10 @@
 // Aho–Corasick automaton over the jamo alphabet, compiled to a full DFA.
 //
 // Why a full DFA: the alphabet is tiny (77 symbols: jamo, Latin, digits, OTHER),
-// so every state can store all of its transitions in one flat Int32Array row and
-// the search loop is one array load per input symbol, with no failure-link
-// chasing. Memory is states × 77 × 4 bytes (≈ 30 MB for ~100k states, i.e.
-// thousands of rules with their fuzzy pieces); see docs/detection.md.
+// so every state can store all of its transitions in one flat row and the
+// search loop is one array load per input symbol, with no failure-link
+// chasing. Memory is states × 77 × 2 bytes below 32,768 states (8.4 → 4.2 MiB
+// for the 1,036-rule bench set), × 4 bytes above; see docs/detection.md.
 //
 // Outputs are stored per state as a contiguous run of pattern ids plus a
 // "dictionary link" to the nearest proper suffix state that also has outputs, so
@@ -14,12 +14,17 @@ export interface Automaton {
   readonly alpha: number;
   readonly states: number;
   /**
-   * delta[state * alpha + symbol] = next state t, stored as ~t (negative) when
-   * t or a suffix state ends some pattern: the search loop needs one load per
-   * symbol and a sign test. States are numbered breadth-first, so the shallow
-   * states that ordinary text keeps visiting share a few cache-resident rows.
+   * delta[state * alpha + symbol] = next state t, stored as t + outBit when t
+   * or a suffix state ends some pattern: the search loop needs one load per
+   * symbol and one compare (`x >= outBit`). States are numbered breadth-first,
+   * so the shallow states that ordinary text keeps visiting share a few
+   * cache-resident rows. With fewer than 32,768 states (thousands of rules
+   * with their fuzzy pieces) the table is 16-bit: half the memory, and the
+   * automaton step is memory-bound once the table is out of cache.
    */
-  readonly delta: Int32Array;
+  readonly delta: Uint16Array | Int32Array;
+  /** The flag added to a target that reports outputs: 0x8000 in a 16-bit table, 2^30 in a 32-bit one. */
+  readonly outBit: number;
   /** 1 when the state (or a suffix state) ends some pattern. */
   readonly hasOut: Uint8Array;
   readonly outStart: Int32Array;
@@ -73,7 +78,10 @@ export function buildAutomaton(patterns: readonly Uint8Array[], alpha: number): 
   return renumber(finishOutputs(delta, fail, order, own, patterns, alpha, Int32Array.from(depthOf)), order);
 }
 
-/** Renumbers states breadth-first (root, then `order`) and sign-encodes targets with outputs. */
+/** A 16-bit table holds states below this (the top bit flags outputs). */
+const MAX_STATES_16 = 0x8000;
+
+/** Renumbers states breadth-first (root, then `order`) and flags targets with outputs (`outBit`). */
 function renumber(a: Automaton, order: Int32Array): Automaton {
   const n = a.states;
   const alpha = a.alpha;
@@ -95,15 +103,17 @@ function renumber(a: Automaton, order: Int32Array): Automaton {
     outCount[k] = a.outCount[o];
     dictLink[k] = a.dictLink[o] < 0 ? -1 : newOf[a.dictLink[o]];
   }
-  const delta = new Int32Array(n * alpha);
+  const small = n <= MAX_STATES_16;
+  const outBit = small ? MAX_STATES_16 : 1 << 30;
+  const delta = small ? new Uint16Array(n * alpha) : new Int32Array(n * alpha);
   for (let k = 0; k < n; k++) {
     const o = oldOf[k];
     for (let c = 0; c < alpha; c++) {
       const t = newOf[a.delta[o * alpha + c]];
-      delta[k * alpha + c] = hasOut[t] === 1 ? ~t : t;
+      delta[k * alpha + c] = hasOut[t] === 1 ? t + outBit : t;
     }
   }
-  return { ...a, delta, hasOut, outStart, outCount, dictLink, depth };
+  return { ...a, delta, outBit, hasOut, outStart, outCount, dictLink, depth };
 }
 
 /** Fills missing transitions (DFA completion) and failure links in BFS order. */
@@ -156,7 +166,8 @@ function finishOutputs(
   }
   const patternLength = new Int32Array(patterns.length);
   patterns.forEach((p, i) => { patternLength[i] = p.length; });
-  return { alpha, states, delta, hasOut, outStart, outCount, outIds: Int32Array.from(flat), dictLink, patternLength, depth };
+  // (delta still holds plain state numbers here; renumber() flags the ones with outputs.)
+  return { alpha, states, delta, outBit: 0, hasOut, outStart, outCount, outIds: Int32Array.from(flat), dictLink, patternLength, depth };
 }
 
 /**
@@ -166,12 +177,12 @@ function finishOutputs(
 export function scanSymbols(
   a: Automaton, sym: Uint8Array, n: number, report: (patternId: number, end: number) => void,
 ): void {
-  const { delta, alpha } = a;
+  const { delta, alpha, outBit } = a;
   let s = 0;
   for (let i = 0; i < n; i++) {
     s = delta[s * alpha + sym[i]];
-    if (s >= 0) continue;
-    s = ~s;
+    if (s < outBit) continue;
+    s -= outBit;
     let t = s;
     while (t >= 0) {
       const from = a.outStart[t];

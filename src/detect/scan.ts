@@ -179,7 +179,7 @@ export function scanText(cs: CompiledRuleSet, t: NormText, tailEnd = 0, carry: C
   const token = ++sc.token;
   let cands = 0;
   const { aliases, automaton, flat } = cs;
-  const { delta, outStart, outCount, outIds, dictLink, patternLength, alpha } = automaton;
+  const { delta, outBit, outStart, outCount, outIds, dictLink, patternLength, alpha } = automaton;
   const { useStart, useAlias, usePiece, useDist, patHasPiece, aliasLen, maxEdits } = flat;
   const { sym, jFirst, jLast, jNorm, jn } = t;
   // Near misses lying wholly in the previous utterance's tail were verified with it.
@@ -209,14 +209,14 @@ export function scanText(cs: CompiledRuleSet, t: NormText, tailEnd = 0, carry: C
     if (s < 0) {
       // The state after the whole previous text was deeper than the tail: rebuild it from the tail alone.
       s = 0;
-      for (let i = 0; i < i0; i++) { s = delta[s * alpha + sym[i]]; if (s < 0) s = ~s; }
+      for (let i = 0; i < i0; i++) { s = delta[s * alpha + sym[i]]; if (s >= outBit) s -= outBit; }
     }
   }
   // The automaton loop is inlined (no per-occurrence callback).
   for (let i = i0; i < jn; i++) {
     s = delta[s * alpha + sym[i]];
-    if (s >= 0) continue;
-    s = ~s;
+    if (s < outBit) continue;
+    s -= outBit;
     const jEnd = i + 1;
     for (let st = s; st >= 0; st = dictLink[st]) {
       const oTo = outStart[st] + outCount[st];
@@ -251,7 +251,7 @@ export function scanText(cs: CompiledRuleSet, t: NormText, tailEnd = 0, carry: C
       }
     }
   }
-  // (A state reporting outputs is stored negated in delta; `s` is always the plain state here.)
+  // (A state reporting outputs is stored with outBit added in delta; `s` is always the plain state here.)
   res.state = s;
   res.occExact = res.occ.length;
   sc.cands = cands;
