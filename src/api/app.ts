@@ -23,6 +23,7 @@ import { staticRoutes } from './static.js';
 import { ruleRoutes } from './routes/rules.js';
 import { audioRoutes } from './audio.js';
 import { retentionRoutes } from './routes/retention.js';
+import { briefingRoutes } from './routes/briefings.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -94,6 +95,7 @@ export async function buildApp(ctx: RadarContext): Promise<FastifyInstance> {
   await deliveryRoutes(app, ctx);
   await audioRoutes(app, ctx);
   await retentionRoutes(app, ctx);
+  await briefingRoutes(app, ctx);
   await transcriptWsRoutes(app, { sink: ctx.pipeline, preHandler: requirePermission('ingest:write') });
   // Last: the console's files and SPA fallback (a catch-all GET).
   await staticRoutes(app);

@@ -12,6 +12,7 @@ import { createDeliveryWorker, type DeliveryConfig } from '../delivery/index.js'
 import { createRuleService } from '../rules/service.js';
 import { startAudio } from './audio.js';
 import { startRetention } from '../retention/index.js';
+import { briefingMailAttachments, startBriefingScheduler } from './briefing.js';
 import path from 'node:path';
 import { redact, redactValues } from '../privacy/redact.js';
 import { openDb, type Db } from '../store/db.js';
@@ -41,6 +42,8 @@ export interface StartOptions {
   listen?: boolean;
   /** Delivery worker settings over the environment's (tests: fast retries). */
   delivery?: Partial<DeliveryConfig>;
+  /** The daily-briefing scheduler's clock (tests). */
+  briefingNow?: () => Date;
 }
 
 /** Opens storage, migrates, builds the pipeline and the HTTP server, listens. */
@@ -62,7 +65,7 @@ export async function startServer(config: RadarConfig, opts: StartOptions = {}):
   });
   const audio = startAudio(config, pipeline, log);
   // Outbox delivery runs beside ingest, never on its path (started below).
-  const delivery = createDeliveryWorker({ db, log, metrics, bus, config: opts.delivery });
+  const delivery = createDeliveryWorker({ db, log, metrics, bus, config: opts.delivery, attachments: briefingMailAttachments(db, config.briefing, log) });
   const retention = startRetention({
     db, log, days: config.retentionDays, audioDirs: [path.join(config.dataDir, 'audio-pending')], deliveryKeepDays: delivery.config.keepDays,
   });
@@ -77,6 +80,7 @@ export async function startServer(config: RadarConfig, opts: StartOptions = {}):
   };
   const app = await buildApp(ctx);
   delivery.start();
+  const briefing = startBriefingScheduler({ db, bus, log, config: config.briefing, now: opts.briefingNow });
   let url = '';
   if (opts.listen !== false) {
     await app.listen({ host: config.host, port: config.port });
@@ -89,6 +93,7 @@ export async function startServer(config: RadarConfig, opts: StartOptions = {}):
     async close() {
       clearInterval(rulePoll);
       retention.stop();
+      await briefing?.stop();
       await app.close();
       await audio.stop();
       await pipeline.close();

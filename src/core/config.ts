@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { loadSttConfig, type SttConfig } from '../audio/stt/index.js';
+import { loadBriefingConfig, type BriefingConfig } from '../analytics/briefing/config.js';
 
 // All configuration comes from the environment (12-factor); every variable is
 // documented in README.md under "Configuration".
@@ -34,6 +35,8 @@ export interface RadarConfig {
   contextLines: number;
   /** Group-commit batches written at once (0 = the default, 1). */
   commitsInFlight: number;
+  /** Daily briefing: time zone, time of day, PDF font (RADAR_TIMEZONE, RADAR_BRIEFING_*). */
+  briefing: BriefingConfig;
 }
 
 function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -64,5 +67,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RadarConfig {
     retentionDays: int('RADAR_RETENTION_DAYS', 0, env),
     rateLimitPerMinute: int('RADAR_RATE_LIMIT_PER_MIN', 120_000, env),
     loginRateLimitPerMinute: int('RADAR_LOGIN_RATE_LIMIT_PER_MIN', 20, env),
+    briefing: loadBriefingConfig(env),
   };
 }

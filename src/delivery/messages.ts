@@ -29,6 +29,7 @@ const TYPE_TITLES: Record<string, string> = {
   'case.attachment_added': '📎 민원 사례 첨부 (Case attachment)',
   'case.linked': '🔗 민원 사례 연결 (Case link)',
   'case.repeat_contact': '🔁 반복 민원 접촉 (Repeat contact)',
+  'briefing.published': '📊 일일 브리핑 (Daily briefing)',
 };
 
 const statusLabel = (s: unknown) => (typeof s === 'string' && s in STATUS_LABELS ? STATUS_LABELS[s as CaseStatus].ko : String(s));
@@ -90,12 +91,39 @@ export function summarize(e: OutboxEvent, publicUrl: string | null): Summary {
   if (typeof call.riskScore === 'number') facts.push(['위험 점수 (Risk)', String(call.riskScore)]);
   if (typeof p.title === 'string') facts.push(['제목 (Title)', clip(p.title)]);
   if (e.type === TEST_EVENT_TYPE && typeof p.message === 'string') facts.push(['내용 (Message)', clip(p.message, 400)]);
+  const briefing = asObj(p.briefing);
+  if (typeof briefing.day === 'string') facts.push(...briefingFacts(briefing, asObj(p.figures)));
   if (facts.length === 0) facts.push(['대상 (Subject)', e.subjectId]);
   const base = publicUrl?.replace(/\/+$/, '') ?? null;
   const link = base
-    ? typeof kase.id === 'string' ? `${base}/cases/${encodeURIComponent(kase.id)}` : callId ? `${base}/calls/${encodeURIComponent(callId)}` : `${base}/`
+    ? typeof kase.id === 'string' ? `${base}/cases/${encodeURIComponent(kase.id)}`
+      : typeof briefing.day === 'string' ? `${base}/briefings/${encodeURIComponent(briefing.day)}`
+      : callId ? `${base}/calls/${encodeURIComponent(callId)}` : `${base}/`
     : null;
-  return { title: TYPE_TITLES[e.type] ?? `민원 레이더 이벤트: ${e.type}`, facts, link };
+  const title = TYPE_TITLES[e.type] ?? `민원 레이더 이벤트: ${e.type}`;
+  return { title: typeof briefing.day === 'string' ? `${title} ${briefing.day}` : title, facts, link };
+}
+
+const num = (v: unknown) => (typeof v === 'number' ? v.toLocaleString('ko-KR') : '—');
+
+/** The briefing's key numbers, each with what it is compared against. */
+function briefingFacts(b: Loose, f: Loose): [string, string][] {
+  const facts: [string, string][] = [
+    ['기준일 (Day)', `${b.day}${b.partial ? ' (중간 집계 · partial)' : ''}${typeof b.version === 'number' && b.version > 1 ? ` · v${b.version}` : ''}`],
+    ['모니터링 통화 (Calls)', num(f.calls)],
+    ['알림 (Alerts)', `${num(f.alerts)} (전일 ${num(f.alertsPreviousDay)} · 전주 ${num(f.alertsWeekBefore)})`],
+    ['고위험 알림 (Severity 4–5)', num(f.highSeverityAlerts)],
+    ['신규 사례 (New cases)', num(f.newCases)],
+    ['진행 중 사례 (Open cases)', num(f.openCases)],
+    ['SLA 초과 (Past due)', num(f.slaBreaches)],
+    ['반복 민원 (Repeat)', num(f.repeats)],
+  ];
+  if (typeof f.earlyWarnings === 'number') facts.push(['조기 경보 (Early warnings)', num(f.earlyWarnings)]);
+  const top = asObj(f.topCategory);
+  if (typeof top.id === 'string') facts.push(['최다 유형 (Top category)', `${label(top.id)} ${num(top.count)}`]);
+  const call = asObj(f.topCall);
+  if (typeof call.callId === 'string') facts.push(['주요 통화 (Top call)', `${call.callId} — “${clip(String(call.match ?? ''), 80)}” (심각도 ${call.severity}/5)`]);
+  return facts;
 }
 
 const slackEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -1,7 +1,7 @@
 import { parseRetryAfter } from './backoff.js';
 import { idOf, mailContent, slackBody, teamsBody, webhookBody } from './messages.js';
 import { signPayload } from './signature.js';
-import { sendMail, SmtpError } from './smtp.js';
+import { sendMail, SmtpError, type MailAttachment } from './smtp.js';
 import type { OutboxEvent, SendOutcome, SubscriptionKind } from './types.js';
 
 // The edge: one attempt to hand one event to one receiver. Never throws; every
@@ -21,6 +21,8 @@ export interface SendSettings {
   publicUrl: string | null;
   /** Aborts the attempt (worker stopping); the outcome is then not recorded. */
   signal?: AbortSignal;
+  /** Files an e-mail of this event carries (the briefing's PDF); [] for none. Must not throw. */
+  attachments?: (event: OutboxEvent) => Promise<MailAttachment[]>;
 }
 
 const USER_AGENT = 'MinwonRadar-Delivery/1';
@@ -80,10 +82,11 @@ async function mail(sub: SendTarget, event: OutboxEvent, s: SendSettings): Promi
   if (!s.smtpUrl) return { ok: false, status: null, error: 'smtp_not_configured: set RADAR_SMTP_URL' };
   const { subject, text } = mailContent(event, s.publicUrl);
   const to = splitAddresses(sub.target);
+  const attachments = s.attachments ? await s.attachments(event) : [];
   const r = await sendMail(
     { url: s.smtpUrl, from: s.mailFrom, timeoutMs: s.timeoutMs },
     // Same Message-ID for every retry of this delivery: mail systems may fold duplicates.
-    { to, subject, text, messageId: `<${idOf(event)}.${sub.id}@minwon-radar>`, headers: { 'X-Radar-Event-Id': idOf(event), 'X-Radar-Event-Type': event.type } },
+    { to, subject, text, messageId: `<${idOf(event)}.${sub.id}@minwon-radar>`, headers: { 'X-Radar-Event-Id': idOf(event), 'X-Radar-Event-Type': event.type }, attachments },
   );
   return { ok: true, status: r.code, error: null };
 }

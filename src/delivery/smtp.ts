@@ -15,12 +15,20 @@ export interface SmtpSettings {
   timeoutMs: number;
 }
 
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  data: Buffer;
+}
+
 export interface MailMessage {
   to: string[];
   subject: string;
   text: string;
   messageId: string;
   headers?: Record<string, string>;
+  /** Files sent along (multipart/mixed); none = a plain text mail. */
+  attachments?: MailAttachment[];
 }
 
 export class SmtpError extends Error {
@@ -145,8 +153,40 @@ function encodeAddress(s: string): string {
   return `${encodeHeaderText(m[1].replace(/^"|"$/g, ''))} <${m[2]}>`;
 }
 
-/** The message as sent after DATA: headers, base64 UTF-8 body, dot-stuffed. */
+const base64Lines = (b: Buffer) => b.toString('base64').replace(/.{1,76}/g, '$&\r\n');
+
+/** RFC 2231 parameter for a file name that may be Korean, with an ASCII fallback. */
+function fileParam(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return /^[\x20-\x7e]*$/.test(name) && !/["\\]/.test(name) ? `filename="${name}"` : `filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+/** The body after the headers: the text alone, or the text and the files as multipart/mixed. */
+function mimeBody(msg: MailMessage, boundary: string): { headers: string[]; body: string } {
+  const text = base64Lines(Buffer.from(msg.text.replace(/\r?\n/g, '\r\n'), 'utf8'));
+  const textHeaders = ['Content-Type: text/plain; charset=UTF-8', 'Content-Transfer-Encoding: base64'];
+  if (!msg.attachments?.length) return { headers: textHeaders, body: text };
+  const parts = [
+    `${textHeaders.join('\r\n')}\r\n\r\n${text}`,
+    ...msg.attachments.map((a) => [
+      `Content-Type: ${a.contentType}; name="${a.filename.replace(/[^\x20-\x7e]|["\\]/g, '_')}"`,
+      'Content-Transfer-Encoding: base64',
+      `Content-Disposition: attachment; ${fileParam(a.filename)}`,
+      '',
+      base64Lines(a.data),
+    ].join('\r\n')),
+  ];
+  return {
+    headers: [`Content-Type: multipart/mixed; boundary="${boundary}"`],
+    body: `${parts.map((p) => `--${boundary}\r\n${p}`).join('')}--${boundary}--\r\n`,
+  };
+}
+
+/** The message as sent after DATA: headers, base64 UTF-8 body (and files), dot-stuffed. */
 export function buildMessage(from: string, msg: MailMessage, date = new Date()): string {
+  // Base64 never contains '-', so this boundary cannot occur inside a part.
+  const boundary = `----radar-${msg.messageId.replace(/[^A-Za-z0-9]/g, '').slice(0, 40)}`;
+  const { headers: mime, body } = mimeBody(msg, boundary);
   const headers = [
     `From: ${encodeAddress(from)}`,
     `To: ${msg.to.join(', ')}`,
@@ -154,11 +194,9 @@ export function buildMessage(from: string, msg: MailMessage, date = new Date()):
     `Date: ${date.toUTCString().replace('GMT', '+0000')}`,
     `Message-ID: ${msg.messageId}`,
     'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=UTF-8',
-    'Content-Transfer-Encoding: base64',
+    ...mime,
     ...Object.entries(msg.headers ?? {}).map(([k, v]) => `${k}: ${encodeHeaderText(v)}`),
   ];
-  const body = Buffer.from(msg.text.replace(/\r?\n/g, '\r\n'), 'utf8').toString('base64').replace(/.{1,76}/g, '$&\r\n');
   return `${headers.join('\r\n')}\r\n\r\n${body}`.replace(/^\./gm, '..');
 }
 

@@ -9,7 +9,7 @@ import type { ClaimedDelivery, Settlement } from '../store/deliveries.js';
 import { afterFailure } from './backoff.js';
 import { loadDeliveryConfig, type DeliveryConfig } from './config.js';
 import { relayOnce } from './relay.js';
-import { sendEvent } from './senders.js';
+import { sendEvent, type SendSettings } from './senders.js';
 import type { SendOutcome } from './types.js';
 
 // The background worker of one process: relay new events into deliveries,
@@ -26,6 +26,8 @@ export interface DeliveryDeps {
   bus?: Bus;
   /** Overrides for the environment's settings (tests: fast backoff). */
   config?: Partial<DeliveryConfig>;
+  /** Files to attach to an event's e-mails (the daily briefing's PDF). */
+  attachments?: SendSettings['attachments'];
 }
 
 export interface DeliveryWorker {
@@ -112,7 +114,7 @@ export function createDeliveryWorker(deps: DeliveryDeps): DeliveryWorker {
   async function deliverOne(c: ClaimedDelivery, token: string, signal: AbortSignal) {
     const startedAt = Date.now();
     const outcome: SendOutcome = c.event
-      ? await sendEvent({ id: c.subscriptionId, kind: c.kind, target: c.target, secret: c.secret }, c.event, c.attempt, { timeoutMs: config.timeoutMs, smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, publicUrl: config.publicUrl, signal })
+      ? await sendEvent({ id: c.subscriptionId, kind: c.kind, target: c.target, secret: c.secret }, c.event, c.attempt, { timeoutMs: config.timeoutMs, smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, publicUrl: config.publicUrl, signal, attachments: deps.attachments })
       : { ok: false, status: null, error: 'event_missing: the event was pruned from the log' };
     if (signal.aborted) {
       await db.tx(async (q) => {

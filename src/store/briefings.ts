@@ -23,12 +23,11 @@ export interface InputWindows {
 
 /** Reads the rows of one briefing; `q` should be a transaction for a consistent picture. */
 export async function readBriefingInput(q: Queryable, w: InputWindows): Promise<BriefingInput> {
-  const [day, previousDay, weekBefore] = await Promise.all([w.window, w.previousWindow, w.weekWindow].map((x) => callTotals(q, x)));
-  const [alertsDay, alertsPrev, alertsWeek] = await Promise.all([w.window, w.previousWindow, w.weekWindow].map((x) => alertsIn(q, x)));
+  // One statement at a time: inside a transaction they share one connection.
   return {
     day: w.day, timezone: w.timezone, window: w.window, previousWindow: w.previousWindow, weekWindow: w.weekWindow, asOf: w.asOf,
-    calls: { day: day!, previousDay: previousDay!, weekBefore: weekBefore! },
-    alerts: { day: alertsDay!, previousDay: alertsPrev!, weekBefore: alertsWeek! },
+    calls: { day: await callTotals(q, w.window), previousDay: await callTotals(q, w.previousWindow), weekBefore: await callTotals(q, w.weekWindow) },
+    alerts: { day: await alertsIn(q, w.window), previousDay: await alertsIn(q, w.previousWindow), weekBefore: await alertsIn(q, w.weekWindow) },
     alertCalls: await callsOfAlerts(q, w.window),
     hits: await hitGroups(q, w.window),
     newCases: await casesCreated(q, w.window),

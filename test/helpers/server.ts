@@ -8,7 +8,9 @@ import type { Db } from '../../src/store/db.js';
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 export function testConfig(overrides: Record<string, string> = {}): RadarConfig {
-  return loadConfig({ RADAR_ADMIN_TOKEN: ADMIN_TOKEN, PORT: '0', RADAR_HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...overrides });
+  // No daily-briefing scheduler unless a test asks: its catch-up at start would
+  // add a briefing, an event and an audit entry to every suite's database.
+  return loadConfig({ RADAR_ADMIN_TOKEN: ADMIN_TOKEN, PORT: '0', RADAR_HOST: '127.0.0.1', LOG_LEVEL: 'silent', RADAR_BRIEFING: 'off', ...overrides });
 }
 
 /** A real server on an ephemeral port over the given database. */

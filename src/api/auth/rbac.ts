@@ -20,16 +20,18 @@ export const PERMISSIONS = [
   'retention:manage',
   'subscriptions:manage',
   'deliveries:read',
+  'briefings:read',
+  'briefings:generate',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  officer: ['calls:read', 'calls:read:own', 'alerts:read', 'alerts:triage', 'rules:read', 'cases:read', 'cases:write'],
-  supervisor: ['calls:read', 'calls:read:own', 'alerts:read', 'alerts:triage', 'rules:read', 'cases:read', 'cases:write'],
-  analyst: ['calls:read', 'calls:read:own', 'alerts:read', 'rules:read', 'cases:read'],
+  officer: ['calls:read', 'calls:read:own', 'alerts:read', 'alerts:triage', 'rules:read', 'cases:read', 'cases:write', 'briefings:read', 'briefings:generate'],
+  supervisor: ['calls:read', 'calls:read:own', 'alerts:read', 'alerts:triage', 'rules:read', 'cases:read', 'cases:write', 'briefings:read'],
+  analyst: ['calls:read', 'calls:read:own', 'alerts:read', 'rules:read', 'cases:read', 'briefings:read'],
   agent: ['calls:read:own'],
-  auditor: ['calls:read', 'calls:read:own', 'alerts:read', 'rules:read', 'audit:read', 'cases:read', 'deliveries:read'],
+  auditor: ['calls:read', 'calls:read:own', 'alerts:read', 'rules:read', 'audit:read', 'cases:read', 'deliveries:read', 'briefings:read'],
 };
 
 export function permissionsFor(role: Role, scopes: readonly string[] = []): Set<Permission> {
