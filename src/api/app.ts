@@ -24,6 +24,7 @@ import { ruleRoutes } from './routes/rules.js';
 import { audioRoutes } from './audio.js';
 import { retentionRoutes } from './routes/retention.js';
 import { briefingRoutes } from './routes/briefings.js';
+import { earlyWarningRoutes } from './routes/early-warnings.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -96,6 +97,7 @@ export async function buildApp(ctx: RadarContext): Promise<FastifyInstance> {
   await audioRoutes(app, ctx);
   await retentionRoutes(app, ctx);
   await briefingRoutes(app, ctx);
+  await earlyWarningRoutes(app, ctx);
   await transcriptWsRoutes(app, { sink: ctx.pipeline, preHandler: requirePermission('ingest:write') });
   // Last: the console's files and SPA fallback (a catch-all GET).
   await staticRoutes(app);

@@ -29,6 +29,10 @@ const TYPE_TITLES: Record<string, string> = {
   'case.attachment_added': '📎 민원 사례 첨부 (Case attachment)',
   'case.linked': '🔗 민원 사례 연결 (Case link)',
   'case.repeat_contact': '🔁 반복 민원 접촉 (Repeat contact)',
+  'early_warning.raised': '📈 조기 경보 발생 (Early warning raised)',
+  'early_warning.updated': '📈 조기 경보 확대 (Early warning growing)',
+  'early_warning.acknowledged': '👀 조기 경보 확인 (Early warning acknowledged)',
+  'early_warning.resolved': '✅ 조기 경보 해소 (Early warning resolved)',
   'briefing.published': '📊 일일 브리핑 (Daily briefing)',
 };
 
@@ -89,14 +93,17 @@ export function summarize(e: OutboxEvent, publicUrl: string | null): Summary {
   if (typeof alert.speaker === 'string') facts.push(['화자 (Speaker)', alert.speaker === 'customer' ? '고객' : '상담사']);
   if (callId) facts.push(['통화 (Call)', callId]);
   if (typeof call.riskScore === 'number') facts.push(['위험 점수 (Risk)', String(call.riskScore)]);
+  facts.push(...warningFacts(p));
   if (typeof p.title === 'string') facts.push(['제목 (Title)', clip(p.title)]);
   if (e.type === TEST_EVENT_TYPE && typeof p.message === 'string') facts.push(['내용 (Message)', clip(p.message, 400)]);
   const briefing = asObj(p.briefing);
   if (typeof briefing.day === 'string') facts.push(...briefingFacts(briefing, asObj(p.figures)));
   if (facts.length === 0) facts.push(['대상 (Subject)', e.subjectId]);
   const base = publicUrl?.replace(/\/+$/, '') ?? null;
+  const warning = asObj(p.warning);
   const link = base
     ? typeof kase.id === 'string' ? `${base}/cases/${encodeURIComponent(kase.id)}`
+      : typeof warning.id === 'string' ? `${base}/early-warnings/${encodeURIComponent(warning.id)}`
       : typeof briefing.day === 'string' ? `${base}/briefings/${encodeURIComponent(briefing.day)}`
       : callId ? `${base}/calls/${encodeURIComponent(callId)}` : `${base}/`
     : null;
@@ -123,6 +130,26 @@ function briefingFacts(b: Loose, f: Loose): [string, string][] {
   if (typeof top.id === 'string') facts.push(['최다 유형 (Top category)', `${label(top.id)} ${num(top.count)}`]);
   const call = asObj(f.topCall);
   if (typeof call.callId === 'string') facts.push(['주요 통화 (Top call)', `${call.callId} — “${clip(String(call.match ?? ''), 80)}” (심각도 ${call.severity}/5)`]);
+  return facts;
+}
+
+/** Korea has no daylight saving: UTC+9 is exact. */
+const kst = (iso: string) => `${new Date(Date.parse(iso) + 9 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')} KST`;
+const WARNING_STATUS_LABELS: Record<string, string> = { open: '신규', acknowledged: '확인됨', resolved: '해소' };
+
+/** An early warning's facts: the topic, calls now against the expectation, since when, status. */
+function warningFacts(p: Loose): [string, string][] {
+  const w = asObj(p.warning);
+  if (typeof w.topicLabel !== 'string') return [];
+  const facts: [string, string][] = [['이슈 (Issue)', w.topicLabel]];
+  if (typeof w.calls === 'number') {
+    const expected = typeof w.baseline === 'number' ? ` · 평소 ${w.baseline.toFixed(1)}건 예상 (expected)` : '';
+    facts.push(['최근 통화 (Calls)', `${w.calls}건 / ${w.windowMinutes ?? '?'}분${expected}`]);
+  }
+  if (typeof p.previousCalls === 'number') facts.push(['이전 알림 (Before)', `${p.previousCalls}건`]);
+  if (typeof w.raisedAt === 'string' && !Number.isNaN(Date.parse(w.raisedAt))) facts.push(['발생 (Since)', kst(w.raisedAt)]);
+  if (typeof w.status === 'string') facts.push(['상태 (Status)', WARNING_STATUS_LABELS[w.status] ?? w.status]);
+  if (typeof p.by === 'string') facts.push(['처리자 (By)', p.by]);
   return facts;
 }
 
@@ -165,7 +192,7 @@ export interface MailContent {
 
 export function mailContent(e: OutboxEvent, publicUrl: string | null): MailContent {
   const s = summarize(e, publicUrl);
-  const headline = s.facts.find(([k]) => k.startsWith('유형'))?.[1];
+  const headline = s.facts.find(([k]) => k.startsWith('유형') || k.startsWith('이슈'))?.[1];
   const sev = s.facts.find(([k]) => k.startsWith('심각도'))?.[1];
   const subject = `[민원 레이더] ${s.title.replace(/^[\p{Extended_Pictographic}\uFE0F\s]+/u, '')}${headline ? ` — ${headline}` : ''}${sev ? ` (심각도 ${sev})` : ''}`;
   const text = [

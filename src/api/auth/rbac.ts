@@ -20,6 +20,9 @@ export const PERMISSIONS = [
   'retention:manage',
   'subscriptions:manage',
   'deliveries:read',
+  'early_warnings:read',
+  'early_warnings:ack',
+  'early_warnings:manage',
   'briefings:read',
   'briefings:generate',
 ] as const;
@@ -34,8 +37,17 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   auditor: ['calls:read', 'calls:read:own', 'alerts:read', 'rules:read', 'audit:read', 'cases:read', 'deliveries:read', 'briefings:read'],
 };
 
+// Early warnings (조기 경보): who sees them and who acknowledges them; running the
+// evaluation by hand stays with the administrator (all permissions).
+const EARLY_WARNING_PERMISSIONS: Partial<Record<Role, readonly Permission[]>> = {
+  officer: ['early_warnings:read', 'early_warnings:ack'],
+  supervisor: ['early_warnings:read', 'early_warnings:ack'],
+  analyst: ['early_warnings:read'],
+  auditor: ['early_warnings:read'],
+};
+
 export function permissionsFor(role: Role, scopes: readonly string[] = []): Set<Permission> {
-  const base = ROLE_PERMISSIONS[role];
+  const base = [...ROLE_PERMISSIONS[role], ...(EARLY_WARNING_PERMISSIONS[role] ?? [])];
   return new Set(scopes.length === 0 ? base : base.filter((p) => scopes.includes(p)));
 }
 

@@ -120,7 +120,7 @@ export function DeliveryPage() {
   );
 }
 
-const EVENT_CHOICES = ['alert.*', 'call.escalated', 'case.*'] as const;
+const EVENT_CHOICES = ['alert.*', 'call.escalated', 'case.*', 'early_warning.*'] as const;
 
 /** A new receiver: webhook (signed; its secret is shown once), Slack, Teams or e-mail. */
 function NewSubscriptionModal({ onClose, onSecret }: { onClose(): void; onSecret(secret: string): void }) {
