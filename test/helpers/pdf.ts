@@ -18,7 +18,7 @@ export function pdfStreams(pdf: Buffer): string[] {
     } catch {
       out.push(text.slice(start, end)); // not deflated (or not a content stream)
     }
-    re.lastIndex = end;
+    re.lastIndex = end + 'endstream'.length; // past it, or 'endstream' would match as a start
   }
   return out;
 }
