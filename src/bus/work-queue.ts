@@ -25,7 +25,7 @@ export interface WorkQueueOptions {
   partitions: number;
   /** Unacknowledged messages handed to one partition's reader at once. */
   maxInFlight?: number;
-  /** A message not acknowledged this long after delivery is delivered again. */
+  /** A message not acknowledged this long after delivery is delivered again (default 10 s: how long a dead reader's messages wait). */
   ackWaitMs?: number;
   /** Publishes with the same id within this window are stored once. */
   duplicateWindowMs?: number;
@@ -121,14 +121,22 @@ async function ensureStream(jsm: JetStreamManager, opts: WorkQueueOptions, subje
 const consumerName = (stream: string, p: number) => `${stream.toLowerCase()}-p${p}`;
 
 async function ensureConsumer(jsm: JetStreamManager, opts: WorkQueueOptions, p: number, filter: string) {
-  await jsm.consumers.add(opts.stream, {
-    durable_name: consumerName(opts.stream, p),
-    filter_subject: filter,
-    ack_policy: AckPolicy.Explicit,
-    deliver_policy: DeliverPolicy.All,
-    ack_wait: (opts.ackWaitMs ?? 30_000) * NANOS_PER_MS,
+  const name = consumerName(opts.stream, p);
+  const tunable = {
+    ack_wait: (opts.ackWaitMs ?? 10_000) * NANOS_PER_MS,
     max_ack_pending: opts.maxInFlight ?? 1000,
-  });
+  };
+  try {
+    await jsm.consumers.info(opts.stream, name);
+  } catch (err) {
+    if (!/not found/i.test((err as Error).message)) throw err;
+    await jsm.consumers.add(opts.stream, {
+      durable_name: name, filter_subject: filter, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ...tunable,
+    });
+    return;
+  }
+  // Existing (an earlier start or another process): only the settings that may change.
+  await jsm.consumers.update(opts.stream, name, tunable);
 }
 
 async function readPartition<T>(js: JetStreamClient, opts: WorkQueueOptions, partition: number, handler: QueueHandler<T>, log: Logger): Promise<PartitionReader> {

@@ -40,7 +40,8 @@ export class ServerProcess {
 
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     const p = this.proc;
-    if (!p || p.exitCode !== null) return;
+    // A process killed by a signal has signalCode set and exitCode null.
+    if (!p || p.exitCode !== null || p.signalCode !== null) return;
     const exited = new Promise((r) => p.once('exit', r));
     p.kill(signal);
     await exited;
