@@ -6,7 +6,7 @@ import type { Logger } from '../core/log.js';
 import type { RadarMetrics } from '../core/metrics.js';
 import type { Bus } from '../bus/types.js';
 import type { DetectionEngine } from '../detect/types.js';
-import type { LivePipeline } from '../pipeline/live-pipeline.js';
+import type { LiveIngest } from '../pipeline/live-pipeline.js';
 import type { RuleService } from '../rules/service.js';
 import type { RetentionRunSummary } from '../retention/index.js';
 import type { PendingStore } from '../audio/pending.js';
@@ -24,7 +24,10 @@ export interface RadarContext {
   metrics: RadarMetrics;
   /** Resolved API tokens; invalidate() after revoking a token or changing a user. */
   tokens: TokenCache;
-  pipeline: LivePipeline;
+  /** Where sources and the API hand calls and utterances: the live pipeline, or the JetStream queue in front of it. */
+  pipeline: LiveIngest;
+  /** The ingest queue's state on this process (null on the direct path). */
+  queue: { health(): string; owned(): number[] } | null;
   /** The live detection engine (hot-swapped when rules are published). */
   engine(): DetectionEngine;
   rules: RuleService;

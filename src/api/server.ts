@@ -7,7 +7,11 @@ import { createLocalBus } from '../bus/local-bus.js';
 import { createNatsBus } from '../bus/nats-bus.js';
 import type { Bus } from '../bus/types.js';
 import type { DetectionEngine } from '../detect/types.js';
-import { createLivePipeline } from '../pipeline/live-pipeline.js';
+import { createLivePipeline, type LiveIngest } from '../pipeline/live-pipeline.js';
+import { openWorkQueue, type WorkQueue } from '../bus/work-queue.js';
+import { createQueuedIngest, type IngestMessage } from '../pipeline/ingest-queue.js';
+import { startPartitionReaders, type PartitionReaders } from '../pipeline/partition-reader.js';
+import { openPartitionLocks } from '../store/partition-locks.js';
 import { createDeliveryWorker, type DeliveryConfig } from '../delivery/index.js';
 import { createRuleService } from '../rules/service.js';
 import { startAudio } from './audio.js';
@@ -63,7 +67,22 @@ export async function startServer(config: RadarConfig, opts: StartOptions = {}):
     db, bus, log, metrics, engine: () => engine!, redact, redactValues, maxUtteranceChars: config.maxUtteranceChars, contextLines: config.contextLines,
     commitsInFlight: config.commitsInFlight || undefined,
   });
-  const audio = startAudio(config, pipeline, log);
+  // With the JetStream queue, what arrives here is published and detected by
+  // whichever process reads the call's partition (maybe this one).
+  let ingest: LiveIngest = pipeline;
+  let queue: WorkQueue<IngestMessage> | null = null;
+  let readers: PartitionReaders | null = null;
+  if (config.ingestQueue === 'jetstream') {
+    queue = await openWorkQueue<IngestMessage>(config.natsUrl!, { stream: config.queueStream, partitions: config.queuePartitions }, log);
+    ingest = createQueuedIngest({ pipeline, queue, db, log });
+    if (config.queueReader) {
+      readers = await startPartitionReaders({
+        queue, pipeline, log, openLocks: () => openPartitionLocks(config.databaseUrl),
+        onOwnedChange: (n) => metrics.queuePartitionsOwned.set(n),
+      });
+    }
+  }
+  const audio = startAudio(config, ingest, log);
   // Outbox delivery runs beside ingest, never on its path (started below).
   const delivery = createDeliveryWorker({ db, log, metrics, bus, config: opts.delivery, attachments: briefingMailAttachments(db, config.briefing, log) });
   const retention = startRetention({
@@ -71,7 +90,8 @@ export async function startServer(config: RadarConfig, opts: StartOptions = {}):
   });
   const tokens = createTokenCache({ bus });
   const ctx: RadarContext = {
-    config, db, bus, log, pipeline, metrics, tokens,
+    config, db, bus, log, pipeline: ingest, metrics, tokens,
+    queue: queue ? { health: () => queue!.health(), owned: () => readers?.owned() ?? [] } : null,
     engine: () => engine!,
     rules,
     audio,
@@ -96,6 +116,8 @@ export async function startServer(config: RadarConfig, opts: StartOptions = {}):
       await briefing?.stop();
       await app.close();
       await audio.stop();
+      await readers?.stop();
+      await queue?.close();
       await pipeline.close();
       tokens.close();
       await delivery.stop();

@@ -35,6 +35,14 @@ export interface RadarConfig {
   contextLines: number;
   /** Group-commit batches written at once (0 = the default, 1). */
   commitsInFlight: number;
+  /** 'direct': a process detects what it receives; 'jetstream': through the NATS JetStream work queue. */
+  ingestQueue: 'direct' | 'jetstream';
+  /** Partitions of the ingest queue (calls are spread over them by id). */
+  queuePartitions: number;
+  /** JetStream stream of the ingest queue: one per Radar installation sharing a NATS server. */
+  queueStream: string;
+  /** Whether this process reads queue partitions (false: receive and publish only). */
+  queueReader: boolean;
   /** Daily briefing: time zone, time of day, PDF font (RADAR_TIMEZONE, RADAR_BRIEFING_*). */
   briefing: BriefingConfig;
 }
@@ -45,6 +53,18 @@ function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got '${raw}'`);
   return n;
+}
+
+function streamName(v: string): string {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(v)) throw new Error(`RADAR_QUEUE_STREAM must be 1–64 letters, digits, '_' or '-', got '${v}'`);
+  return v;
+}
+
+function ingestQueue(env: NodeJS.ProcessEnv): RadarConfig['ingestQueue'] {
+  const v = env.RADAR_INGEST_QUEUE || 'direct';
+  if (v !== 'direct' && v !== 'jetstream') throw new Error(`RADAR_INGEST_QUEUE must be 'direct' or 'jetstream', got '${v}'`);
+  if (v === 'jetstream' && !env.NATS_URL) throw new Error('RADAR_INGEST_QUEUE=jetstream needs NATS_URL');
+  return v;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): RadarConfig {
@@ -62,6 +82,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RadarConfig {
     bodyLimitBytes: int('RADAR_BODY_LIMIT_BYTES', 256 * 1024, env),
     contextLines: int('RADAR_CONTEXT_LINES', 3, env),
     commitsInFlight: int('RADAR_COMMITS_IN_FLIGHT', 0, env),
+    ingestQueue: ingestQueue(env),
+    queuePartitions: int('RADAR_QUEUE_PARTITIONS', 16, env),
+    queueStream: streamName(env.RADAR_QUEUE_STREAM || 'RADAR_INGEST'),
+    queueReader: env.RADAR_QUEUE_READER !== '0' && env.RADAR_QUEUE_READER !== 'false',
     stt: loadSttConfig(env),
     vadPrewarm: int('RADAR_VAD_PREWARM', 2, env),
     retentionDays: int('RADAR_RETENTION_DAYS', 0, env),

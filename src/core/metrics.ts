@@ -9,6 +9,7 @@ export interface RadarMetrics {
   detectionSeconds: Histogram;
   alerts: Counter<'category' | 'kind'>;
   activeCalls: Gauge;
+  queuePartitionsOwned: Gauge;
   sseClients: Gauge;
   ingestQueue: Gauge<'stage'>;
   ingestBatch: Histogram;
@@ -43,6 +44,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): RadarMet
     }),
     alerts: new Counter({ name: 'radar_alerts_total', help: 'Alerts created or updated, by category', labelNames: ['category', 'kind'], registers: [registry] }),
     activeCalls: new Gauge({ name: 'radar_active_calls', help: 'Calls with in-memory detection state', registers: [registry] }),
+    queuePartitionsOwned: new Gauge({ name: 'radar_queue_partitions_owned', help: 'Ingest-queue partitions this process reads (RADAR_INGEST_QUEUE=jetstream)', registers: [registry] }),
     sseClients: new Gauge({ name: 'radar_sse_clients', help: 'Connected Server-Sent Events clients', registers: [registry] }),
     ingestQueue: new Gauge({
       name: 'radar_ingest_queue_depth', help: 'Utterances waiting: for the next group commit (commit) or behind their call\'s previous one (calls)',

@@ -22,8 +22,9 @@ export async function healthRoutes(app: FastifyInstance, ctx: RadarContext) {
       checks.database = (err as Error).message;
     }
     checks.bus = ctx.bus.health();
+    if (ctx.queue) checks.queue = ctx.queue.health();
     const ready = Object.values(checks).every((v) => v === 'ok');
     reply.code(ready ? 200 : 503);
-    return { status: ready ? 'ready' : 'not_ready', checks, database: ctx.db.kind };
+    return { status: ready ? 'ready' : 'not_ready', checks, database: ctx.db.kind, ...(ctx.queue ? { queue: { partitionsRead: ctx.queue.owned() } } : {}) };
   });
 }
