@@ -364,6 +364,43 @@ async function main() {
       }
     });
 
+    await step('early warning: a spike of 결제 오류 calls over a quiet week appears live, with its chart, and is acknowledged', async () => {
+      // A quiet week at this time of day: calls about other things, so the baseline for 결제 오류 is near zero.
+      const now = Date.now();
+      for (let d = 1; d <= 7; d++) {
+        for (let i = 0; i < 6; i++) {
+          const id = await newCall(`C-EW-H${d}${i}`, 'agent03', new Date(now - d * 86_400_000 - 40 * 60_000 + i * 15 * 60_000).toISOString());
+          await say(id, 'customer', i === 2 && d % 3 === 0 ? '지난번에 결제 오류가 한 번 났었어요' : '이번 달 명세서 받는 날짜 좀 알려 주세요', 4000);
+        }
+      }
+      await page.goto(`${server.url}/early-warnings`);
+      await page.locator('[data-testid=ew-stream-state].live-open').waitFor();
+      await page.locator('[data-testid=ew-topics] .pill').first().waitFor();
+      // This morning: 14 customers in the last 25 minutes cannot pay.
+      const lines = ['카드 결제가 안 돼요 결제 오류라고만 떠요', '아까부터 승인이 거절됐다고 나와요', '결제오류 때문에 계산을 못 했어요', '편의점에서 카드 결제 실패가 계속 떠요'];
+      for (let i = 0; i < 14; i++) {
+        const id = await newCall(`C-EW-${i}`, 'agent07', new Date(now - (25 - i * 1.5) * 60_000).toISOString());
+        await say(id, 'agent', '네 고객님 무엇을 도와드릴까요', 0);
+        await say(id, 'customer', lines[i % lines.length], 3000);
+      }
+      await api('POST', '/api/early-warnings/evaluate');
+      const warning = (await api('GET', '/api/early-warnings?status=active&topicId=payment_error')).items[0];
+      assert.ok(warning, 'a payment-error warning is active');
+      assert.ok(warning.calls >= 14 && warning.baseline < 2, `calls ${warning.calls} vs expected ${warning.baseline}`);
+      const card = page.locator(`[data-warning-id="${warning.id}"]`);
+      await card.waitFor({ timeout: 5000 }); // pushed by the stream, no reload
+      await card.locator('[data-testid=warning-chart] canvas').waitFor();
+      await card.locator('[data-testid=warning-samples-toggle]').click();
+      await card.locator('.ew-samples li').first().waitFor();
+      await page.waitForTimeout(400);
+      await shot(page, '13-early-warning');
+      await card.locator('[data-testid=warning-ack]').click();
+      await page.fill('[data-testid=warning-ack-note]', '카드 승인 시스템 점검 중 — IT 부서 확인 요청');
+      await page.click('[data-testid=warning-ack-submit]');
+      await card.locator('[data-testid=warning-status]:has-text("확인됨")').waitFor();
+      assert.equal((await api('GET', `/api/early-warnings/${warning.id}`)).warning.status, 'acknowledged');
+    });
+
     await step('an agent cannot see the rules screen', async () => {
       await signOut(page);
       await login(page, 'agent07', 'Temp-Pass-0002');
