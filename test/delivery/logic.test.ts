@@ -161,9 +161,9 @@ describe('messages', () => {
   });
 
   it('a later event type without alert data still gets a readable message', () => {
-    const s = summarize({ seq: 1, type: 'early_warning.raised', subjectId: 'w1', createdAt: '', payload: { title: '결제 오류 급증' } }, null);
-    expect(s.title).toContain('early_warning.raised');
-    expect(s.facts).toContainEqual(['제목 (Title)', '결제 오류 급증']);
+    const s = summarize({ seq: 1, type: 'panel.survey_closed', subjectId: 's1', createdAt: '', payload: { title: '고객 패널 설문 마감' } }, null);
+    expect(s.title).toContain('panel.survey_closed');
+    expect(s.facts).toContainEqual(['제목 (Title)', '고객 패널 설문 마감']);
   });
 });
 
