@@ -366,7 +366,7 @@ async function main() {
     const result = {
       bench: 'load', at: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
       server_root: process.env.BENCH_SERVER_ROOT ?? null,
-      params: { rate: RATE, seconds: SECONDS, calls: CALLS, threatRatio: THREAT_RATIO, wsShare: WS_SHARE, db: args.db },
+      params: { rate: RATE, seconds: SECONDS, calls: CALLS, threatRatio: THREAT_RATIO, wsShare: WS_SHARE, db: args.db, ingestQueue: process.env.RADAR_INGEST_QUEUE || 'direct' },
       baseline: { what: 'GET /healthz at the same rate', ...baseline },
       pipeline: { what: 'POST utterance (HTTP) / utterance message (WS) → stored, detected, alert on SSE', ...load },
       server,
