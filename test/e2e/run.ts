@@ -401,6 +401,73 @@ async function main() {
       assert.equal((await api('GET', `/api/early-warnings/${warning.id}`)).warning.status, 'acknowledged');
     });
 
+    await step('daily briefing: yesterday seeded, made through the API, read on the screen, PDF downloaded', async () => {
+      // Self-contained: its own calls (through the real ingest and detection),
+      // moved to yesterday (KST) in the database, and two cases of yesterday.
+      const { addDays, dayOf, dayWindow } = await import('../../src/analytics/briefing/time.js');
+      const day = addDays(dayOf(new Date(), 'Asia/Seoul'), -1);
+      const at = (h: number) => new Date(Date.parse(dayWindow(day, 'Asia/Seoul').from) + h * 3_600_000).toISOString();
+      const db = server.ctx.db;
+      const lines: [string, string][] = [
+        ['C-B0001', '결제 취소가 안 돼서 금융감독원에 민원 넣을 겁니다'],
+        ['C-B0002', '이 일 언론사에 제보할게요'],
+        ['C-B0003', '계속 이러시면 소송하겠습니다'],
+      ];
+      const callIds: string[] = [];
+      for (const [i, [customer, text]] of lines.entries()) {
+        const id = await newCall(customer, 'agent07');
+        await say(id, 'agent', '네 고객님, 확인해 드리겠습니다.', 0);
+        await say(id, 'customer', text, 5000);
+        await api('POST', `/api/calls/${id}/end`, {});
+        await db.query(`UPDATE calls SET started_at = $2, ended_at = $2::timestamptz + interval '6 minutes 30 seconds' WHERE id = $1`, [id, at(9 + i * 2)]);
+        await db.query(`UPDATE alerts SET created_at = $2 WHERE call_id = $1`, [id, at(9 + i * 2 + 0.05)]);
+        await db.query(`UPDATE hits SET created_at = $2 WHERE call_id = $1`, [id, at(9 + i * 2 + 0.05)]);
+        callIds.push(id);
+      }
+      const late = await api('POST', '/api/cases', { title: '브리핑 확인: 결제 취소 지연 금감원 민원 예고', severity: 5, category: 'external_authority', customerId: 'C-B0001', dueAt: at(20) });
+      const fresh = await api('POST', '/api/cases', { title: '브리핑 확인: 언론 제보 예고', severity: 4, category: 'media', customerId: 'C-B0002' });
+      await db.query(`UPDATE cases SET created_at = $2 WHERE id = ANY($1)`, [[late.id, fresh.id], at(11)]);
+      const seeded = await db.query(
+        `SELECT (SELECT count(*)::int FROM calls WHERE started_at >= $1 AND started_at < $2) AS calls,
+                (SELECT count(*)::int FROM alerts WHERE created_at >= $1 AND created_at < $2) AS alerts,
+                (SELECT count(*)::int FROM cases WHERE created_at >= $1 AND created_at < $2) AS cases`,
+        [dayWindow(day, 'Asia/Seoul').from, dayWindow(day, 'Asia/Seoul').to],
+      );
+      // Other steps may have put calls on yesterday too (early warning's quiet week): count, do not assume.
+      const want = seeded[0]!;
+      assert.ok(want.calls >= 3 && want.alerts >= 3 && want.cases >= 2, `seeded: ${JSON.stringify(want)}`);
+
+      // The scheduler may have made yesterday at start (after 10:00 KST): then this is version 2.
+      const made = await api('POST', `/api/briefings/${day}/generate`, {});
+      assert.equal(made.content.calls.monitored.count, want.calls);
+      assert.equal(made.content.alerts.total.count, want.alerts);
+      assert.equal(made.content.cases.newCount, want.cases);
+
+      await page.goto(`${server.url}/briefings/${day}`);
+      await page.locator('[data-testid=brief-kpis]').waitFor();
+      assert.ok(await page.locator('.nav-item:has-text("일일 브리핑")').count() === 1, 'the briefing is in the navigation');
+      const kpi = async (id: string) => (await page.locator(`[data-testid=${id}-value]`).innerText()).trim();
+      assert.equal(await kpi('kpi-calls'), want.calls.toLocaleString('ko-KR'));
+      assert.equal(await kpi('kpi-alerts'), want.alerts.toLocaleString('ko-KR'));
+      assert.equal(await kpi('kpi-new-cases'), String(want.cases));
+      assert.equal(Number(await kpi('kpi-sla')), made.content.cases.slaBreachCount);
+      const topCalls = await page.locator('[data-testid=brief-top-calls]').innerText();
+      for (const id of callIds) assert.ok(topCalls.includes(id), `top calls list ${id}`);
+      assert.ok(topCalls.includes('금융감독원'), 'the matched words are shown');
+      assert.ok((await page.locator('[data-testid=brief-sla]').innerText()).includes(late.ref));
+      await page.locator('[data-testid=brief-category-chart] canvas').waitFor();
+
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=brief-pdf]')]);
+      const file = path.join(OUT, 'briefing.pdf');
+      await download.saveAs(file);
+      const pdf = await (await import('node:fs/promises')).readFile(file);
+      assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
+      assert.ok(pdf.toString('latin1').includes('NotoSansCJKkr-Regular'), 'the Korean font is embedded');
+      assert.ok(download.suggestedFilename().endsWith('.pdf'));
+      await page.waitForTimeout(300);
+      await shot(page, '14-briefing', true);
+    });
+
     await step('an agent cannot see the rules screen', async () => {
       await signOut(page);
       await login(page, 'agent07', 'Temp-Pass-0002');

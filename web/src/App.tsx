@@ -14,6 +14,7 @@ import { CaseDetailPage } from './pages/CaseDetail';
 import { RulesPage } from './pages/Rules';
 import { SearchPage } from './pages/Search';
 import { AuditPage } from './pages/Audit';
+import { BriefingPage } from './pages/Briefing';
 import { EarlyWarningsPage } from './pages/EarlyWarnings';
 
 const MeCtx = createContext<Me | null>(null);
@@ -24,6 +25,7 @@ interface NavItem { to: string; key: string; icon: string; perms: string[]; sect
 const NAV: NavItem[] = [
   { to: '/alerts', key: 'nav.alerts', icon: '◉', perms: ['alerts:read'], section: 'monitor' },
   { to: '/calls', key: 'nav.calls', icon: '☏', perms: ['calls:read', 'calls:read:own'], section: 'monitor' },
+  { to: '/briefings', key: 'nav.briefing', icon: '▦', perms: ['briefings:read'], section: 'monitor' },
   { to: '/early-warnings', key: 'nav.earlyWarnings', icon: '↗', perms: ['early_warnings:read'], section: 'monitor' },
   { to: '/cases', key: 'nav.cases', icon: '▤', perms: ['cases:read'], section: 'manage' },
   { to: '/rules', key: 'nav.rules', icon: '⚙', perms: ['rules:read'], section: 'manage' },
@@ -128,6 +130,8 @@ function Routes({ path }: { path: string }) {
   if (path === '/search') return <SearchPage />;
   if (path === '/audit') return <Guard perms={['audit:read']}><AuditPage /></Guard>;
   if (path === '/delivery') return <Guard perms={['deliveries:read']}><DeliveryPage /></Guard>;
+  if (path === '/briefings') return <Guard perms={['briefings:read']}><BriefingPage /></Guard>;
+  if ((m = match('/briefings/:date', path))) return <Guard perms={['briefings:read']}><BriefingPage date={m.date} /></Guard>;
   if (path === '/early-warnings') return <Guard perms={['early_warnings:read']}><EarlyWarningsPage /></Guard>;
   if ((m = match('/early-warnings/:id', path))) return <Guard perms={['early_warnings:read']}><EarlyWarningsPage focusId={m.id} /></Guard>;
   if (path === '/' || path === '/login') return null;

@@ -115,8 +115,9 @@ function kpis(doc: Doc, c: BriefingContent) {
   doc.y = top + 2 * (h + gap) + 4;
 }
 
-function heading(doc: Doc, text: string) {
-  ensureSpace(doc, 60);
+/** A section title; `reserve` keeps it on the page of what follows it (no orphaned titles). */
+function heading(doc: Doc, text: string, reserve = 60) {
+  ensureSpace(doc, reserve);
   doc.x = PAGE.margin;
   doc.moveDown(0.6);
   doc.fillColor(ACCENT).fontSize(12).text(text, PAGE.margin, doc.y, { width: CONTENT_W });
@@ -219,7 +220,9 @@ function hourChart(doc: Doc, byHour: number[]) {
 }
 
 function topCallsSection(doc: Doc, c: BriefingContent) {
-  heading(doc, '주요 위험 통화 (Top alerted calls)');
+  // A call's row is tall (each alert two lines): keep the title with the first one.
+  const first = c.topCalls[0]?.alerts.length ?? 0;
+  heading(doc, '주요 위험 통화 (Top alerted calls)', 60 + first * 24);
   const rows = c.topCalls.map((call, i) => [
     String(i + 1),
     `${call.callId}\n고객 ${call.customerId ?? '—'} · 상담사 ${call.agentId ?? '—'}${call.escalated ? '\n복합 위험' : ''}`,
