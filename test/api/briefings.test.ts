@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import ExcelJS from 'exceljs';
 import { pino } from 'pino';
 import { addDays, dayOf, dayWindow } from '../../src/analytics/briefing/time.js';
 import { BriefingFontMissing, renderBriefingPdf } from '../../src/analytics/briefing/pdf.js';
@@ -129,6 +130,19 @@ describe.each(testDatabases)('daily briefing API and delivery ($name)', (tdb) =>
     for (const ch of '일일브리핑금감원에민원넣을연회비이중청구') expect(chars.has(ch), `glyph for ${ch}`).toBe(true);
     const audit = await api(server, 'GET', '/api/audit?action=export.briefing_pdf');
     expect(audit.body.items[0]).toMatchObject({ targetId: DAY, details: { version: 2 } });
+  });
+
+  it('the Excel workbook: a sheet per section with the same numbers', async () => {
+    const res = await fetch(`${server.url}/api/briefings/${DAY}/xlsx`, { headers: { authorization: adminHeaders.authorization } });
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await res.arrayBuffer() as any);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['요약', '유형별 알림', '심각도별 알림', '시간대별 알림', '주요 위험 통화', '신규 사례', 'SLA 초과', '반복 민원', '조기 경보', '규칙·표현']);
+    const summary = Object.fromEntries(wb.getWorksheet('요약')!.getSheetValues().slice(2).map((r: any) => [r[1], r[2]]));
+    expect(summary).toMatchObject({ 기준일: DAY, 버전: 2, '모니터링 통화': 2, 알림: 2, '신규 사례': 1, 'SLA 초과': 1, '통화 시간 (초)': 420 });
+    const top = wb.getWorksheet('주요 위험 통화')!.getRow(2).values as any[];
+    expect(top.slice(1, 3)).toEqual([1, 'bc-1']);
+    expect((await api(server, 'GET', '/api/audit?action=export.briefing_xlsx')).body.items).toHaveLength(1);
   });
 
   it('without a Korean font the PDF is refused with a clear error, not printed as boxes', async () => {

@@ -4,6 +4,7 @@ import type { StoredBriefing } from '../../store/briefings.js';
 import type { Queryable } from '../../store/db.js';
 import type { BriefingConfig } from './config.js';
 import { renderBriefingPdf } from './pdf.js';
+import { briefingWorkbook } from './xlsx.js';
 
 // A stored briefing as the files people get: the console's download and the
 // e-mail attachment are the same bytes.
@@ -30,5 +31,14 @@ export async function briefingPdf(b: StoredBriefing, cfg: Pick<BriefingConfig, '
     filenameKo: `일일브리핑-${b.day}-v${b.version}.pdf`,
     contentType: 'application/pdf',
     data,
+  };
+}
+
+export async function briefingXlsx(b: StoredBriefing): Promise<BriefingFile> {
+  return {
+    filename: `radar-briefing-${b.day}-v${b.version}.xlsx`,
+    filenameKo: `일일브리핑-${b.day}-v${b.version}.xlsx`,
+    contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    data: await briefingWorkbook(b.content, b),
   };
 }

@@ -5,6 +5,6 @@ export { computeBriefing } from './compute.js';
 export { generateBriefing, checkDay, briefingEventPayload, BRIEFING_EVENT, type GenerateResult } from './generate.js';
 export { createBriefingScheduler, dueDay, nextRunAt, type BriefingScheduler } from './scheduler.js';
 export { renderBriefingPdf, BriefingFontMissing } from './pdf.js';
-export { loadBriefing, briefingPdf, type BriefingFile } from './files.js';
+export { loadBriefing, briefingPdf, briefingXlsx, type BriefingFile } from './files.js';
 export { dayOf, dayWindow, addDays, type Day } from './time.js';
 export type * from './types.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
-  briefingPdf, BRIEFING_EVENT, checkDay, dayOf, dueDay, generateBriefing, loadBriefing, type BriefingFile,
+  briefingPdf, briefingXlsx, BRIEFING_EVENT, checkDay, dayOf, dueDay, generateBriefing, loadBriefing, type BriefingFile,
 } from '../../analytics/briefing/index.js';
 import * as audit from '../../store/audit.js';
 import * as repo from '../../store/briefings.js';
@@ -107,6 +107,19 @@ export async function briefingRoutes(app: FastifyInstance, ctx: RadarContext) {
     const file = await briefingPdf(b, cfg);
     // It names customers and quotes calls: who took a copy is on record, like the Excel exports.
     await audit.appendAudit(db, actorOf(req.principal), 'export.briefing_pdf', { type: 'briefing', id: b.day }, { version: b.version, bytes: file.data.length });
+    return sendFile(reply, file);
+  });
+
+  app.get<{ Params: { date: string } }>('/api/briefings/:date/xlsx', {
+    preHandler: read,
+    schema: {
+      tags: ['briefings'], summary: "One day's briefing as an Excel workbook (a sheet per section)", params: dateParam,
+      response: { 200: { type: 'string', format: 'binary', description: 'xlsx workbook' }, ...errorResponses },
+    },
+  }, async (req, reply) => {
+    const b = await loadBriefing(db, checkDay(req.params.date, cfg, new Date()));
+    const file = await briefingXlsx(b);
+    await audit.appendAudit(db, actorOf(req.principal), 'export.briefing_xlsx', { type: 'briefing', id: b.day }, { version: b.version });
     return sendFile(reply, file);
   });
 

@@ -48,7 +48,7 @@ function BriefingDay({ day, list }: { day: string; list?: List }) {
   const { t, lang } = useT();
   const me = useMe();
   const qc = useQueryClient();
-  const [busy, setBusy] = useState<'pdf' | 'generate' | null>(null);
+  const [busy, setBusy] = useState<'pdf' | 'xlsx' | 'generate' | null>(null);
   const q = useQuery<Briefing>({ queryKey: ['briefing', day], queryFn: () => get(`/api/briefings/${day}`), retry: false });
   const today = list?.schedule.today;
   const missing = q.error instanceof ApiError && q.error.status === 404;
@@ -62,9 +62,9 @@ function BriefingDay({ day, list }: { day: string; list?: List }) {
       toast(`${t('brief.generated')} (v${b.version})`);
     } catch (e) { toast(errorText(e), 'err'); } finally { setBusy(null); }
   };
-  const pdf = async () => {
-    setBusy('pdf');
-    try { await download(`/api/briefings/${day}/pdf`); } catch (e) { toast(errorText(e), 'err'); } finally { setBusy(null); }
+  const file = async (kind: 'pdf' | 'xlsx') => {
+    setBusy(kind);
+    try { await download(`/api/briefings/${day}/${kind}`); } catch (e) { toast(errorText(e), 'err'); } finally { setBusy(null); }
   };
   const weekday = new Intl.DateTimeFormat(lang === 'ko' ? 'ko-KR' : 'en-GB', { weekday: 'short', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
 
@@ -81,7 +81,8 @@ function BriefingDay({ day, list }: { day: string; list?: List }) {
           <button className="btn btn-sm" onClick={() => navigate(`/briefings/${shiftDay(day, -1)}`)} aria-label={t('brief.prev')} data-testid="brief-prev">‹</button>
           <input type="date" value={day} max={today} onChange={(e) => e.target.value && navigate(`/briefings/${e.target.value}`)} data-testid="brief-date" aria-label={t('brief.pick')} />
           <button className="btn btn-sm" onClick={() => navigate(`/briefings/${shiftDay(day, 1)}`)} disabled={!!today && day >= today} aria-label={t('brief.next')} data-testid="brief-next">›</button>
-          {q.data ? <button className="btn" onClick={pdf} disabled={busy !== null} data-testid="brief-pdf">{busy === 'pdf' ? <Spinner /> : '⤓'} PDF</button> : null}
+          {q.data ? <button className="btn" onClick={() => file('pdf')} disabled={busy !== null} data-testid="brief-pdf">{busy === 'pdf' ? <Spinner /> : '⤓'} PDF</button> : null}
+          {q.data ? <button className="btn" onClick={() => file('xlsx')} disabled={busy !== null} data-testid="brief-xlsx">{busy === 'xlsx' ? <Spinner /> : '⤓'} Excel</button> : null}
           {q.data ? <button className="btn" onClick={() => window.print()}>⎙ {t('brief.print')}</button> : null}
           {can(me, 'briefings:generate') ? (
             <button className="btn btn-primary" onClick={generate} disabled={busy !== null} data-testid="brief-generate">
