@@ -15,7 +15,7 @@ export interface EarlyWarningConfig extends Thresholds {
   bandMinutes: number;
   /** Chart bucket, minutes (default 5). */
   bucketMinutes: number;
-  /** Utterances read per transaction. */
+  /** Utterances read per transaction: small, so that on PGlite (one connection) ingest waits on it only briefly. */
   batchSize: number;
   /** How long a gap in utterance seqs is waited for before it is passed, ms. */
   gapGraceMs: number;
@@ -25,7 +25,7 @@ export interface EarlyWarningConfig extends Thresholds {
 
 export const DEFAULT_EARLY_WARNING: EarlyWarningConfig = {
   enabled: true, intervalMs: 60_000, windowMinutes: 30, baselineDays: 14, bandMinutes: 120, bucketMinutes: 5,
-  alpha: 0.001, resolveAlpha: 0.05, minCalls: 5, minRatio: 1.5, growth: 1.5, batchSize: 2000, gapGraceMs: 5000, topicsFile: null,
+  alpha: 0.001, resolveAlpha: 0.05, minCalls: 5, minRatio: 1.5, growth: 1.5, batchSize: 500, gapGraceMs: 5000, topicsFile: null,
 };
 
 class ConfigError extends Error {

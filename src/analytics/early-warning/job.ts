@@ -26,7 +26,7 @@ import { findMentions, type TopicSet } from './topics.js';
 const DAY_MS = 86_400_000;
 const SAMPLE_LIMIT = 5;
 /** Batches per run before the job yields (the rest is read on the next, prompt, run). */
-const MAX_BATCHES_PER_RUN = 50;
+const MAX_BATCHES_PER_RUN = 200;
 const PRUNE_PER_RUN = 5000;
 
 export const SYSTEM = { id: null, name: 'system' } as const;
@@ -200,6 +200,8 @@ export async function runEarlyWarning(deps: JobDeps, opts: RunOptions = {}): Pro
     mentions += a.mentions;
     more = a.more;
     waitingOnGap = a.waitingOnGap;
+    // Let the live path's queued work run between batches (it shares the database and the event loop).
+    if (more) await new Promise((resolve) => setImmediate(resolve));
   }
   const caughtUp = !more && !waitingOnGap;
   // With a backlog the counts are incomplete: evaluating now could raise on half the data.
