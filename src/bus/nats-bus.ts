@@ -20,7 +20,8 @@ interface Envelope {
 const subjectFor = (e: LiveEvent) => `${SUBJECT_PREFIX}.${e.callId ? e.callId.replace(/[^A-Za-z0-9_-]/g, '_') : '_'}`;
 
 export async function createNatsBus(url: string, log: Logger): Promise<Bus> {
-  const nc: NatsConnection = await connect({ servers: url, name: 'minwon-radar', maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+  // noEcho: the server does not send this connection's own events back to it.
+  const nc: NatsConnection = await connect({ servers: url, name: 'minwon-radar', maxReconnectAttempts: -1, reconnectTimeWait: 500, noEcho: true });
   const origin = randomUUID();
   const local = createLocalBus();
   const sub = nc.subscribe(`${SUBJECT_PREFIX}.>`);
