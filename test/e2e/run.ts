@@ -332,7 +332,7 @@ async function main() {
       assert.ok(after.doc.rules.some((r: any) => r.id === 'complaint.e2e_late_fee'));
     });
 
-    await step('delivery screen: add a webhook subscription (secret shown once), send a test message, dead letters', async () => {
+    await step('delivery screen: add a webhook subscription (secret shown once), send a test message, dead letters, edit, new secret, delete', async () => {
       const received: string[] = [];
       const receiver = createServer((req, res) => {
         let body = '';
@@ -359,6 +359,30 @@ async function main() {
         assert.ok(received.some((b) => JSON.parse(b).type === 'test'), 'the receiver got the test message');
         await page.locator('[data-testid=dead-letters], .state-empty').first().waitFor();
         await shot(page, '12-delivery');
+
+        // Edit: rename, narrow to severity 4+, drop case.*.
+        const row = () => page.locator('[data-testid=subscriptions-table] tr:has-text("VOM")');
+        await row().locator('[data-testid=edit-subscription]').click();
+        await page.fill('[data-testid=subscription-name]', 'VOM 연동 (웹훅, 심각)');
+        await page.click('label.toggle:has-text("case.*") input');
+        await page.selectOption('[data-testid=subscription-min-severity]', '4');
+        await page.click('[data-testid=new-subscription-submit]');
+        await page.locator('[data-testid=subscriptions-table] tr:has-text("심각")').waitFor();
+        const edited = (await api('GET', '/api/subscriptions')).items.find((x: any) => x.name === 'VOM 연동 (웹훅, 심각)');
+        assert.deepEqual([edited.eventTypes, edited.minSeverity], [['alert.*'], 4]);
+        // A new signing secret, shown once after a confirmation.
+        await row().locator('[data-testid=rotate-secret]').click();
+        await page.click('[data-testid=confirm-action]');
+        const rotated = await page.locator('[data-testid=subscription-secret]').innerText();
+        assert.match(rotated.trim(), /^whsec_/);
+        assert.notEqual(rotated.trim(), secret.trim());
+        await shot(page, '12b-delivery-secret');
+        await page.click('.modal-foot .btn-primary');
+        // Delete after a confirmation.
+        await row().locator('[data-testid=delete-subscription]').click();
+        await page.click('[data-testid=confirm-action]');
+        await row().waitFor({ state: 'detached' });
+        assert.equal((await api('GET', '/api/subscriptions')).items.some((x: any) => x.id === edited.id), false);
       } finally {
         receiver.close();
       }

@@ -11,7 +11,7 @@ import { Card, Empty, ErrorBox, Loading, Modal, Spinner, errorText, toast, useSu
 // test message per subscription, and the dead letters with replay.
 
 interface Circuit { state: 'closed' | 'open' | 'half_open'; consecutiveFailures: number; openedAt: string | null; openUntil: string | null }
-interface Subscription { id: string; name: string; kind: string; target: string; eventTypes: string[]; enabled: boolean; circuit: Circuit }
+interface Subscription { id: string; name: string; kind: string; target: string; eventTypes: string[]; minSeverity: number | null; enabled: boolean; hasSecret: boolean; circuit: Circuit }
 interface Summary { lag: number; pending: number; dead: number; openCircuits: number }
 interface Delivery { id: number; subscriptionId: string; eventId: string; eventType: string | null; attempts: number; lastStatus: number | null; lastError: string | null; updatedAt: string }
 interface TestResult { delivered: boolean; status: number | null; error: string | null; durationMs: number }
@@ -38,6 +38,8 @@ export function DeliveryPage() {
   const dead = useQuery<{ items: Delivery[] }>({ queryKey: ['dead-letters'], queryFn: () => get(`/api/deliveries${qs({ status: 'dead', limit: 100 })}`), refetchInterval: 10_000 });
   const [testing, setTesting] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<Subscription | null>(null);
+  const [confirm, setConfirm] = useState<{ kind: 'delete' | 'rotate'; sub: Subscription } | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
   const names = new Map((subs.data?.items ?? []).map((s) => [s.id, s.name]));
 
@@ -54,6 +56,21 @@ export function DeliveryPage() {
       await api('PATCH', `/api/subscriptions/${x.id}`, { enabled: !x.enabled });
       qc.invalidateQueries({ queryKey: ['subscriptions'] });
     } catch (e) { toast(errorText(e), 'err'); }
+  };
+  /** Deleting or replacing the secret cannot be undone: both go through a confirmation. */
+  const confirmed = async () => {
+    if (!confirm) return;
+    const { kind, sub } = confirm;
+    try {
+      if (kind === 'delete') {
+        await api('DELETE', `/api/subscriptions/${sub.id}`);
+        toast(`${sub.name}: ${t('delivery.deleted')}`);
+      } else {
+        const r = await post<{ secret: string }>(`/api/subscriptions/${sub.id}/rotate-secret`);
+        setSecret(r.secret);
+      }
+      qc.invalidateQueries({ queryKey: ['subscriptions'] });
+    } catch (e) { toast(errorText(e), 'err'); } finally { setConfirm(null); }
   };
   const replay = async (d: Delivery) => {
     try {
@@ -78,24 +95,34 @@ export function DeliveryPage() {
           actions={<button className="btn btn-primary btn-sm" onClick={() => setAdding(true)} data-testid="new-subscription">＋ {t('delivery.add')}</button>}>
           {subs.isLoading ? <Loading /> : subs.error ? <ErrorBox error={subs.error} onRetry={() => subs.refetch()} /> : (subs.data?.items.length ?? 0) === 0 ? <Empty title={t('delivery.none')} hint={t('delivery.noneHint')} icon="⇄" /> : (
             <table className="table" data-testid="subscriptions-table">
-              <thead><tr><th>{t('delivery.name')}</th><th className="w-90">{t('delivery.kind')}</th><th>{t('delivery.target')}</th><th>{t('delivery.events')}</th><th className="w-180">{t('delivery.health')}</th><th className="w-220" /></tr></thead>
+              <thead><tr><th className="w-190">{t('delivery.name')}</th><th className="w-90">{t('delivery.kind')}</th><th>{t('delivery.target')}</th><th>{t('delivery.events')}</th><th className="w-180">{t('delivery.health')}</th><th className="w-360" /></tr></thead>
               <tbody>{subs.data!.items.map((x) => (
                 <tr key={x.id}>
                   <td><b>{x.name}</b>{x.enabled ? null : <span className="pill pill-muted" style={{ marginLeft: 6 }}>{t('delivery.disabled')}</span>}</td>
                   <td>{KIND_LABEL[x.kind] ?? x.kind}</td>
                   <td className="mono small">{x.target}</td>
-                  <td className="small">{x.eventTypes.map((e) => <code key={e} style={{ marginRight: 4 }}>{e}</code>)}</td>
+                  <td className="small">{x.eventTypes.map((e) => <code key={e} style={{ marginRight: 4 }}>{e}</code>)}{x.minSeverity ? <span className="muted"> · {t('delivery.minSeverity')} {x.minSeverity}+</span> : null}</td>
                   <td><CircuitPill c={x.circuit} /></td>
                   <td className="row-actions">
                     <button className="btn btn-sm" onClick={() => test(x)} disabled={testing !== null} data-testid="send-test">{testing === x.id ? <Spinner /> : null}{t('delivery.test')}</button>
                     <button className="btn btn-sm btn-ghost" onClick={() => toggle(x)}>{x.enabled ? t('delivery.disable') : t('delivery.enable')}</button>
+                    <button className="btn btn-sm btn-ghost" onClick={() => setEditing(x)} data-testid="edit-subscription">{t('delivery.edit')}</button>
+                    {x.kind === 'webhook' ? <button className="btn btn-sm btn-ghost" onClick={() => setConfirm({ kind: 'rotate', sub: x })} data-testid="rotate-secret">{t('delivery.rotate')}</button> : null}
+                    <button className="btn btn-sm btn-danger-ghost" onClick={() => setConfirm({ kind: 'delete', sub: x })} data-testid="delete-subscription">{t('delivery.delete')}</button>
                   </td>
                 </tr>))}</tbody>
             </table>
           )}
         </Card>
       ) : null}
-      {adding ? <NewSubscriptionModal onClose={() => setAdding(false)} onSecret={setSecret} /> : null}
+      {adding ? <SubscriptionModal onClose={() => setAdding(false)} onSecret={setSecret} /> : null}
+      {editing ? <SubscriptionModal existing={editing} onClose={() => setEditing(null)} onSecret={setSecret} /> : null}
+      {confirm ? (
+        <Modal title={t(confirm.kind === 'delete' ? 'delivery.delete' : 'delivery.rotate')} onClose={() => setConfirm(null)}
+          footer={<><button className="btn btn-ghost" onClick={() => setConfirm(null)}>{t('cancel')}</button><button className="btn btn-primary" onClick={confirmed} data-testid="confirm-action">{t(confirm.kind === 'delete' ? 'delivery.delete' : 'delivery.rotate')}</button></>}>
+          <p><b>{confirm.sub.name}</b> — {t(confirm.kind === 'delete' ? 'delivery.deleteConfirm' : 'delivery.rotateConfirm')}</p>
+        </Modal>
+      ) : null}
       {secret ? (
         <Modal title={t('delivery.secretTitle')} onClose={() => setSecret(null)} footer={<button className="btn btn-primary" onClick={() => setSecret(null)}>{t('delivery.secretDone')}</button>}>
           <p>{t('delivery.secretHint')}</p>
@@ -122,34 +149,46 @@ export function DeliveryPage() {
 
 const EVENT_CHOICES = ['alert.*', 'call.escalated', 'case.*', 'early_warning.*'] as const;
 
-/** A new receiver: webhook (signed; its secret is shown once), Slack, Teams or e-mail. */
-function NewSubscriptionModal({ onClose, onSecret }: { onClose(): void; onSecret(secret: string): void }) {
+/**
+ * A new receiver — webhook (signed; its secret is shown once), Slack, Teams or
+ * e-mail — or, with `existing`, a change to one (the kind is fixed).
+ */
+function SubscriptionModal({ existing, onClose, onSecret }: { existing?: Subscription; onClose(): void; onSecret(secret: string): void }) {
   const { t } = useT();
   const qc = useQueryClient();
-  const [v, setV] = useState({ name: '', kind: 'webhook', target: '', eventTypes: ['alert.*'] as string[], minSeverity: '' });
+  const [v, setV] = useState({
+    name: existing?.name ?? '', kind: existing?.kind ?? 'webhook', target: existing?.target ?? '',
+    eventTypes: existing?.eventTypes ?? ['alert.*'], minSeverity: existing?.minSeverity ? String(existing.minSeverity) : '',
+  });
   const { busy, error, run } = useSubmit();
   const submit = () => run(async () => {
-    const res = await post<{ secret: string | null }>('/api/subscriptions', {
-      name: v.name.trim(), kind: v.kind, target: v.target.trim(), eventTypes: v.eventTypes, ...(v.minSeverity ? { minSeverity: Number(v.minSeverity) } : {}),
-    });
+    const fields = { name: v.name.trim(), target: v.target.trim(), eventTypes: v.eventTypes };
+    if (existing) {
+      await api('PATCH', `/api/subscriptions/${existing.id}`, { ...fields, minSeverity: v.minSeverity ? Number(v.minSeverity) : null });
+      toast(`${t('delivery.edited')}: ${fields.name}`);
+    } else {
+      const res = await post<{ secret: string | null }>('/api/subscriptions', { ...fields, kind: v.kind, ...(v.minSeverity ? { minSeverity: Number(v.minSeverity) } : {}) });
+      toast(`${t('delivery.added')}: ${fields.name}`);
+      if (res.secret) onSecret(res.secret);
+    }
     qc.invalidateQueries({ queryKey: ['subscriptions'] });
-    toast(`${t('delivery.added')}: ${v.name.trim()}`);
     onClose();
-    if (res.secret) onSecret(res.secret);
   });
   const flip = (e: string) => setV({ ...v, eventTypes: v.eventTypes.includes(e) ? v.eventTypes.filter((x) => x !== e) : [...v.eventTypes, e] });
+  // Types set through the API that the checkboxes do not offer stay visible and selectable.
+  const choices = [...EVENT_CHOICES, ...v.eventTypes.filter((e) => !(EVENT_CHOICES as readonly string[]).includes(e))];
   return (
-    <Modal title={t('delivery.add')} onClose={onClose}
+    <Modal title={t(existing ? 'delivery.edit' : 'delivery.add')} onClose={onClose}
       footer={<><button className="btn btn-ghost" onClick={onClose}>{t('cancel')}</button><button className="btn btn-primary" disabled={busy || !v.name.trim() || !v.target.trim() || v.eventTypes.length === 0} onClick={submit} data-testid="new-subscription-submit">{busy ? <Spinner /> : null}{t('save')}</button></>}>
       <div className="form-grid">
         <label className="field">{t('delivery.name')}<input value={v.name} onChange={(e) => setV({ ...v, name: e.target.value })} autoFocus data-testid="subscription-name" /></label>
-        <label className="field">{t('delivery.kind')}<select value={v.kind} onChange={(e) => setV({ ...v, kind: e.target.value })} data-testid="subscription-kind">{Object.entries(KIND_LABEL).map(([k, l]) => <option key={k} value={k}>{l}</option>)}</select></label>
+        <label className="field">{t('delivery.kind')}<select value={v.kind} disabled={Boolean(existing)} onChange={(e) => setV({ ...v, kind: e.target.value })} data-testid="subscription-kind">{Object.entries(KIND_LABEL).map(([k, l]) => <option key={k} value={k}>{l}</option>)}</select></label>
         <label className="field span2">{t(v.kind === 'email' ? 'delivery.targetEmail' : 'delivery.targetUrl')}<input value={v.target} onChange={(e) => setV({ ...v, target: e.target.value })} placeholder={v.kind === 'email' ? 'cp-team@bank.example' : 'https://'} data-testid="subscription-target" /></label>
         <div className="field span2">{t('delivery.events')}
-          <div className="check-row">{EVENT_CHOICES.map((e) => (
+          <div className="check-row">{choices.map((e) => (
             <label key={e} className="toggle"><input type="checkbox" checked={v.eventTypes.includes(e)} onChange={() => flip(e)} /> <code>{e}</code></label>))}</div>
         </div>
-        <label className="field">{t('delivery.minSeverity')}<select value={v.minSeverity} onChange={(e) => setV({ ...v, minSeverity: e.target.value })}><option value="">{t('delivery.any')}</option>{[5, 4, 3, 2].map((n) => <option key={n} value={n}>{n}+</option>)}</select></label>
+        <label className="field">{t('delivery.minSeverity')}<select value={v.minSeverity} data-testid="subscription-min-severity" onChange={(e) => setV({ ...v, minSeverity: e.target.value })}><option value="">{t('delivery.any')}</option>{[5, 4, 3, 2].map((n) => <option key={n} value={n}>{n}+</option>)}</select></label>
       </div>
       {error ? <div className="form-error">{error}</div> : null}
     </Modal>
