@@ -1,5 +1,8 @@
 import { endsWord, startsWord } from './boundaries.js';
-import type { Alias, CompiledRuleSet } from './compile.js';
+import {
+  USE_ALIAS, USE_BEFORE, USE_EDITS, USE_FIELDS, USE_LEN, USE_OPEN_END, USE_OPEN_START, USE_PIECE, USE_SYM_START,
+  type Alias, type CompiledRuleSet,
+} from './compile.js';
 import { alignWeighted, anchoredEdits } from './fuzzy.js';
 import type { NormPrefix, NormText } from './normalize.js';
 
@@ -117,15 +120,17 @@ interface Scratch {
   candLen: Int32Array;
   /** 1 when the candidate failed a check that more text after the scanned one cannot change (not carried). */
   candDead: Uint8Array;
-  /** Per useBefore group: scan token and anchor position of the cached start check + backward extension, and its result. */
-  beforeStamp: Int32Array;
-  beforePos: Int32Array;
-  beforeVal: Int32Array;
-  /** Scan token at which the alias last had an exact match / a verified start. */
-  exactStamp: Int32Array;
-  exactStart: Int32Array;
-  seenStamp: Int32Array;
-  seenStart: Int32Array;
+  /**
+   * Per useBefore group, BEFORE_FIELDS int32: scan token and anchor position of
+   * the cached start check + backward extension, and its result (one record,
+   * one cache line, like FlatTables.useRec).
+   */
+  before: Int32Array;
+  /**
+   * Per alias, STAMP_FIELDS int32: the scan token at which it last had an exact
+   * match and that match's start; the token and start of its last verified near miss.
+   */
+  stamps: Int32Array;
   token: number;
   /** Candidates recorded by the last scan. */
   cands: number;
@@ -133,6 +138,22 @@ interface Scratch {
   ex: Int32Array;
   exN: number;
   res: ScanResult;
+}
+
+const BEFORE_STAMP = 0;
+const BEFORE_POS = 1;
+const BEFORE_VAL = 2;
+const BEFORE_FIELDS = 4;
+const EXACT_STAMP = 0;
+const EXACT_START = 1;
+const SEEN_STAMP = 2;
+const SEEN_START = 3;
+const STAMP_FIELDS = 4;
+
+/** Marks an exact match of fuzzy alias `id` at `start` in the scan `token`: no near miss is aligned there. */
+function stampExact(sc: Scratch, id: number, start: number, token: number): void {
+  sc.stamps[id * STAMP_FIELDS + EXACT_STAMP] = token;
+  sc.stamps[id * STAMP_FIELDS + EXACT_START] = start;
 }
 
 const scratches = new WeakMap<CompiledRuleSet, Scratch>();
@@ -143,9 +164,7 @@ function scratchFor(cs: CompiledRuleSet): Scratch {
     const n = cs.aliases.length;
     s = {
       candUse: new Int32Array(256), candPos: new Int32Array(256), candLen: new Int32Array(256), candDead: new Uint8Array(256),
-      beforeStamp: new Int32Array(cs.flat.beforeGroups), beforePos: new Int32Array(cs.flat.beforeGroups),
-      beforeVal: new Int32Array(cs.flat.beforeGroups),
-      exactStamp: new Int32Array(n), exactStart: new Int32Array(n), seenStamp: new Int32Array(n), seenStart: new Int32Array(n),
+      before: new Int32Array(cs.flat.beforeGroups * BEFORE_FIELDS), stamps: new Int32Array(n * STAMP_FIELDS),
       token: 0, cands: 0, ex: new Int32Array(32), exN: 0,
       res: { t: null as unknown as NormText, occ: [], neg: [], cancel: [], breaks: [], state: 0, occExact: 0, breaksPunct: 0 },
     };
@@ -180,7 +199,7 @@ export function scanText(cs: CompiledRuleSet, t: NormText, tailEnd = 0, carry: C
   let cands = 0;
   const { aliases, automaton, flat } = cs;
   const { delta, outBit, outStart, outCount, outIds, dictLink, patternLength, alpha } = automaton;
-  const { useStart, useAlias, usePiece, useDist, patHasPiece, aliasLen, maxEdits } = flat;
+  const { useStart, useAlias, usePiece, useDist, patHasPiece, useRec } = flat;
   const { sym, jFirst, jLast, jNorm, jn } = t;
   // Near misses lying wholly in the previous utterance's tail were verified with it.
   const tailSym = carry ? carry.jn : tailEnd > 0 ? firstSymbolOf(t, tailEnd) : 0;
@@ -194,8 +213,7 @@ export function scanText(cs: CompiledRuleSet, t: NormText, tailEnd = 0, carry: C
     for (let k = 0; k < carry.cancelN; k++) res.cancel.push(carry.cancel[k]);
     for (let k = 0; k < carry.exactN; k += 2) {
       const id = carry.exact[k];
-      sc.exactStamp[id] = token;
-      sc.exactStart[id] = carry.exact[k + 1];
+      stampExact(sc, id, carry.exact[k + 1], token);
       pushExact(sc, id, carry.exact[k + 1]);
     }
     for (let k = 0; k < carry.candN; k += 3) {
@@ -226,10 +244,10 @@ export function scanText(cs: CompiledRuleSet, t: NormText, tailEnd = 0, carry: C
         const uTo = useStart[pid + 1];
         if (patHasPiece[pid] === 1) {
           for (let u = useStart[pid]; u < uTo; u++) {
-            const off = usePiece[u];
+            const r = u * USE_FIELDS;
+            const off = useRec[r + USE_PIECE];
             if (off < 0) continue;
-            const id = useAlias[u];
-            if (jStart - off + aliasLen[id] + maxEdits[id] <= tailSym) continue;
+            if (jStart - off + useRec[r + USE_LEN] + useRec[r + USE_EDITS] <= tailSym) continue;
             if (cands === sc.candUse.length) growCandidates(sc);
             sc.candUse[cands] = u;
             sc.candPos[cands] = jStart;
@@ -243,7 +261,7 @@ export function scanText(cs: CompiledRuleSet, t: NormText, tailEnd = 0, carry: C
           const id = useAlias[u];
           const a = aliases[id];
           if (a.fuzzy && useDist[u] === 0) {
-            sc.exactStamp[id] = token; sc.exactStart[id] = jStart;
+            stampExact(sc, id, jStart, token);
             pushExact(sc, id, jStart);
           }
           addOcc(res, a, jNorm[jStart], jNorm[i] + 1, useDist[u]);
@@ -399,36 +417,39 @@ const NO_START = 1000;
 function verifyCandidates(cs: CompiledRuleSet, res: ScanResult, sc: Scratch, count: number, token: number): void {
   const t = res.t;
   const f = cs.flat;
+  const rec = f.useRec;
   const { sym, jn } = t;
-  const { candUse, candPos, candLen, candDead, beforeStamp, beforePos, beforeVal } = sc;
+  const { candUse, candPos, candLen, candDead, before: cache, stamps } = sc;
   for (let c = 0; c < count; c++) {
     candDead[c] = 0;
-    const u = candUse[c];
-    const id = f.useAlias[u];
-    const off = f.usePiece[u];
+    const r = candUse[c] * USE_FIELDS;
+    const id = rec[r + USE_ALIAS];
+    const off = rec[r + USE_PIECE];
     const pos = candPos[c];
     const len = candLen[c];
     const start = pos - off;
     // Both pieces of one alignment report the same start: align it once.
-    if (sc.seenStamp[id] === token && sc.seenStart[id] === start) continue;
-    if (sc.exactStamp[id] === token && sc.exactStart[id] === start) continue;
-    const m = f.aliasLen[id];
-    const k = f.maxEdits[id];
+    const st = id * STAMP_FIELDS;
+    if (stamps[st + SEEN_STAMP] === token && stamps[st + SEEN_START] === start) continue;
+    if (stamps[st + EXACT_STAMP] === token && stamps[st + EXACT_START] === start) continue;
+    const m = rec[r + USE_LEN];
+    const k = rec[r + USE_EDITS];
+    const symBase = rec[r + USE_SYM_START];
     const from = Math.max(0, start - k);
     const to = Math.min(jn, start + m + k);
     // The word-start check and the backward extension depend only on the part of the
     // alias before the piece (and k): computed once per group of uses sharing it.
-    const g = f.useBefore[u];
+    const g = rec[r + USE_BEFORE] * BEFORE_FIELDS;
     let before: number;
-    if (beforeStamp[g] === token && beforePos[g] === pos) {
-      before = beforeVal[g];
+    if (cache[g + BEFORE_STAMP] === token && cache[g + BEFORE_POS] === pos) {
+      before = cache[g + BEFORE_VAL];
     } else {
       // A near miss must start a word: checked first, it is cheaper than any distance work.
-      if (f.openStart[id] === 0 && !canStartNear(t, from, Math.min(to, start + k + 1))) before = NO_START;
-      else before = anchoredEdits(f.syms, f.symStart[id], off, -1, sym, 0, jn, pos, k);
-      beforeStamp[g] = token;
-      beforePos[g] = pos;
-      beforeVal[g] = before;
+      if (rec[r + USE_OPEN_START] === 0 && !canStartNear(t, from, Math.min(to, start + k + 1))) before = NO_START;
+      else before = anchoredEdits(f.syms, symBase, off, -1, sym, 0, jn, pos, k);
+      cache[g + BEFORE_STAMP] = token;
+      cache[g + BEFORE_POS] = pos;
+      cache[g + BEFORE_VAL] = before;
     }
     if (before > k) {
       // The text before the anchor is all there is (a later scan sees it or less of it);
@@ -436,12 +457,11 @@ function verifyCandidates(cs: CompiledRuleSet, res: ScanResult, sc: Scratch, cou
       if (before !== NO_START || start + k + 1 <= jn) candDead[c] = 1;
       continue;
     }
-    const base = f.symStart[id];
-    if (anchoredEdits(f.syms, base + off + len, m - off - len, 1, sym, 0, jn, pos + len, k - before) > k - before) continue;
-    sc.seenStamp[id] = token;
-    sc.seenStart[id] = start;
+    if (anchoredEdits(f.syms, symBase + off + len, m - off - len, 1, sym, 0, jn, pos + len, k - before) > k - before) continue;
+    stamps[st + SEEN_STAMP] = token;
+    stamps[st + SEEN_START] = start;
     // ... and end one.
-    if (!canEndNear(t, Math.max(from, start + m - k - 1), to, f.openEnd[id] === 1)) continue;
+    if (!canEndNear(t, Math.max(from, start + m - k - 1), to, rec[r + USE_OPEN_END] === 1)) continue;
     const a = cs.aliases[id];
     const al = alignWeighted(a.syms, sym, from, to, t.jFirst, t.jLast, a.fuzzy!.budget);
     if (!al || al.distance === 0) continue;
