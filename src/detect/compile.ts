@@ -139,7 +139,19 @@ export interface FlatTables {
    * use or alias at random (measured: the verifier's time was mostly those loads).
    */
   useRec: Int32Array;
+  /**
+   * Per pattern, PAT_FIELDS int32: its length in symbols, its uses
+   * [PAT_USE_START, PAT_USE_END), and 1 when one of them is a piece — what the
+   * scan reads for every occurrence, in one record.
+   */
+  patRec: Int32Array;
 }
+
+export const PAT_LENGTH = 0;
+export const PAT_USE_START = 1;
+export const PAT_USE_END = 2;
+export const PAT_HAS_PIECE = 3;
+export const PAT_FIELDS = 4;
 
 /** Fields of a FlatTables.useRec record. */
 export const USE_ALIAS = 0;
@@ -420,7 +432,7 @@ export function compileDoc(input: unknown): CompiledRuleSet {
   const dependents: number[][] = rules.map(() => []);
   for (const r of rules) for (const d of r.refs) dependents[d].push(r.index);
   const { automaton, uses } = buildPatterns(b.aliases);
-  const flat = flatten(b.aliases, uses);
+  const flat = flatten(b.aliases, uses, automaton);
   const maxTermLength = Math.max(1, ...b.aliases.filter((a) => a.kind === 'term').map((a) => a.norm.length));
   return {
     version: doc.version, name: doc.name ?? 'rules', doc, rules, order, rank,
@@ -434,7 +446,7 @@ export function compileDoc(input: unknown): CompiledRuleSet {
   };
 }
 
-function flatten(aliases: Alias[], uses: PatternUse[][]): FlatTables {
+function flatten(aliases: Alias[], uses: PatternUse[][], automaton: Automaton): FlatTables {
   const total = uses.reduce((n, l) => n + l.length, 0);
   const useStart = new Int32Array(uses.length + 1);
   const useAlias = new Int32Array(total);
@@ -491,8 +503,15 @@ function flatten(aliases: Alias[], uses: PatternUse[][]): FlatTables {
     useRec[r + USE_OPEN_START] = openStart[id];
     useRec[r + USE_OPEN_END] = openEnd[id];
   }
+  const patRec = new Int32Array(uses.length * PAT_FIELDS);
+  for (let p = 0; p < uses.length; p++) {
+    patRec[p * PAT_FIELDS + PAT_LENGTH] = automaton.patternLength[p];
+    patRec[p * PAT_FIELDS + PAT_USE_START] = useStart[p];
+    patRec[p * PAT_FIELDS + PAT_USE_END] = useStart[p + 1];
+    patRec[p * PAT_FIELDS + PAT_HAS_PIECE] = patHasPiece[p];
+  }
   return {
     useStart, useAlias, usePiece, useDist, patHasPiece, aliasLen, maxEdits, openStart, openEnd, syms, symStart,
-    useBefore, beforeGroups: groups.size, useRec,
+    useBefore, beforeGroups: groups.size, useRec, patRec,
   };
 }

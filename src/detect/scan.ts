@@ -1,5 +1,7 @@
 import { endsWord, startsWord } from './boundaries.js';
+import { OUT_COUNT, OUT_FIELDS, OUT_LINK, OUT_START } from './automaton.js';
 import {
+  PAT_FIELDS, PAT_HAS_PIECE, PAT_LENGTH, PAT_USE_END, PAT_USE_START,
   USE_ALIAS, USE_BEFORE, USE_EDITS, USE_FIELDS, USE_LEN, USE_OPEN_END, USE_OPEN_START, USE_PIECE, USE_SYM_START,
   type Alias, type CompiledRuleSet,
 } from './compile.js';
@@ -198,8 +200,8 @@ export function scanText(cs: CompiledRuleSet, t: NormText, tailEnd = 0, carry: C
   const token = ++sc.token;
   let cands = 0;
   const { aliases, automaton, flat } = cs;
-  const { delta, outBit, outStart, outCount, outIds, dictLink, patternLength, alpha } = automaton;
-  const { useStart, useAlias, usePiece, useDist, patHasPiece, useRec } = flat;
+  const { delta, outBit, outIds, outRec, alpha } = automaton;
+  const { useDist, useRec, patRec } = flat;
   const { sym, jFirst, jLast, jNorm, jn } = t;
   // Near misses lying wholly in the previous utterance's tail were verified with it.
   const tailSym = carry ? carry.jn : tailEnd > 0 ? firstSymbolOf(t, tailEnd) : 0;
@@ -236,14 +238,16 @@ export function scanText(cs: CompiledRuleSet, t: NormText, tailEnd = 0, carry: C
     if (s < outBit) continue;
     s -= outBit;
     const jEnd = i + 1;
-    for (let st = s; st >= 0; st = dictLink[st]) {
-      const oTo = outStart[st] + outCount[st];
-      for (let o = outStart[st]; o < oTo; o++) {
-        const pid = outIds[o];
-        const jStart = jEnd - patternLength[pid];
-        const uTo = useStart[pid + 1];
-        if (patHasPiece[pid] === 1) {
-          for (let u = useStart[pid]; u < uTo; u++) {
+    for (let st = s; st >= 0; st = outRec[st * OUT_FIELDS + OUT_LINK]) {
+      const oFrom = outRec[st * OUT_FIELDS + OUT_START];
+      const oTo = oFrom + outRec[st * OUT_FIELDS + OUT_COUNT];
+      for (let o = oFrom; o < oTo; o++) {
+        const p = outIds[o] * PAT_FIELDS;
+        const jStart = jEnd - patRec[p + PAT_LENGTH];
+        const uFrom = patRec[p + PAT_USE_START];
+        const uTo = patRec[p + PAT_USE_END];
+        if (patRec[p + PAT_HAS_PIECE] === 1) {
+          for (let u = uFrom; u < uTo; u++) {
             const r = u * USE_FIELDS;
             const off = useRec[r + USE_PIECE];
             if (off < 0) continue;
@@ -256,9 +260,9 @@ export function scanText(cs: CompiledRuleSet, t: NormText, tailEnd = 0, carry: C
         }
         // Whole aliases (and close variants) must cover whole characters.
         if (jFirst[jStart] !== 1 || jLast[i] !== 1) continue;
-        for (let u = useStart[pid]; u < uTo; u++) {
-          if (usePiece[u] >= 0) continue;
-          const id = useAlias[u];
+        for (let u = uFrom; u < uTo; u++) {
+          if (useRec[u * USE_FIELDS + USE_PIECE] >= 0) continue;
+          const id = useRec[u * USE_FIELDS + USE_ALIAS];
           const a = aliases[id];
           if (a.fuzzy && useDist[u] === 0) {
             stampExact(sc, id, jStart, token);
