@@ -208,6 +208,13 @@ const UNREACHABLE = 1 << 28;
  * symbol (jLast) of a character. Ties prefer the lower distance, then the span
  * closest to the pattern's length. Returns null when nothing is ≤ budget —
  * as soon as a whole row of the table exceeds it (costs only grow along a path).
+ *
+ * Only the cells that can still be ≤ budget are computed: a row's live columns
+ * [lo, hi] (cost ≤ budget) bound the next row's to [lo, hi + 1] plus a run of
+ * insertions after it, so after the first rows the table is a band a few
+ * columns wide instead of the whole window. Cells left out cost more than the
+ * budget, so they can neither be chosen nor tie with a chosen path: the result
+ * is the full table's.
  */
 export function alignWeighted(
   pattern: Uint8Array, text: Uint8Array, from: number, to: number,
@@ -217,43 +224,69 @@ export function alignWeighted(
   const w = to - from;
   const cols = w + 1;
   const limit = Math.round(budget * 2);
-  if (dpCost.length < 2 * cols) {
-    dpCost = new Int32Array(2 * cols * 2);
-    dpFrom = new Int32Array(2 * cols * 2);
+  if (dpCost.length < 2 * (cols + 1)) {
+    dpCost = new Int32Array(2 * (cols + 1) * 2);
+    dpFrom = new Int32Array(2 * (cols + 1) * 2);
   }
-  // Two rolling rows; dpFrom carries the start column of the best path.
+  // Two rolling rows of cols + 1 cells (the last one a sentinel); dpFrom carries
+  // the start column of the best path. Row 0: a path may start on any first symbol.
   let prev = 0;
-  let cur = cols;
+  let cur = cols + 1;
+  let lo = -1;
+  let hi = -1;
   for (let j = 0; j <= w; j++) {
     const startable = j < w && jFirst[from + j] === 1;
     dpCost[prev + j] = startable ? 0 : UNREACHABLE;
     dpFrom[prev + j] = j;
+    if (startable) { if (lo < 0) lo = j; hi = j; }
   }
+  dpCost[prev + cols] = UNREACHABLE;
+  if (lo < 0) return null;
+  let last0 = 0;
+  let last1 = w;
   for (let i = 1; i <= m; i++) {
     const pc = pattern[i - 1];
     const del = INDEL2[pc];
     const row = pc * ALPHABET_SIZE;
-    let rowMin = dpCost[prev] + del;
-    dpCost[cur] = rowMin;
-    dpFrom[cur] = dpFrom[prev];
-    for (let j = 1; j <= w; j++) {
-      const tc = text[from + j - 1];
-      let best = dpCost[prev + j - 1] + SUB2[row + tc];
-      let src = dpFrom[prev + j - 1];
-      const up = dpCost[prev + j] + del;
-      if (up < best) { best = up; src = dpFrom[prev + j]; }
-      const left = dpCost[cur + j - 1] + INDEL2[tc];
-      if (left < best) { best = left; src = dpFrom[cur + j - 1]; }
+    // Columns [lo, hi + 1] can be reached from the previous row's live cells.
+    const a = lo;
+    const b = Math.min(w, hi + 1);
+    if (a > 0) dpCost[cur + a - 1] = UNREACHABLE;
+    let newLo = -1;
+    let newHi = -1;
+    let j = a;
+    for (; j <= b; j++) {
+      let best = dpCost[prev + j] + del;
+      let src = dpFrom[prev + j];
+      if (j > 0) {
+        const tc = text[from + j - 1];
+        const diag = dpCost[prev + j - 1] + SUB2[row + tc];
+        if (diag <= best) { best = diag; src = dpFrom[prev + j - 1]; }
+        const left = dpCost[cur + j - 1] + INDEL2[tc];
+        if (left < best) { best = left; src = dpFrom[cur + j - 1]; }
+      }
       dpCost[cur + j] = best;
       dpFrom[cur + j] = src;
-      if (best < rowMin) rowMin = best;
+      if (best <= limit) { if (newLo < 0) newLo = j; newHi = j; }
     }
-    if (rowMin > limit) return null;
+    // Past hi + 1 only insertions after a live cell can stay within the budget.
+    for (; j <= w && newHi === j - 1; j++) {
+      const left = dpCost[cur + j - 1] + INDEL2[text[from + j - 1]];
+      dpCost[cur + j] = left;
+      dpFrom[cur + j] = dpFrom[cur + j - 1];
+      if (left <= limit) newHi = j;
+    }
+    if (newLo < 0) return null;
+    dpCost[cur + j] = UNREACHABLE;
+    last0 = a;
+    last1 = j - 1;
+    lo = newLo;
+    hi = newHi;
     const t = prev; prev = cur; cur = t;
   }
   let found: Alignment | null = null;
   let foundCost = 0;
-  for (let j = 1; j <= w; j++) {
+  for (let j = Math.max(1, last0); j <= last1; j++) {
     if (jLast[from + j - 1] !== 1) continue;
     const d = dpCost[prev + j];
     if (d > limit) continue;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { alignWeighted, anchoredEdits, budgetFor, maxEditsFor, myersMasks, myersMinDistance, pieces } from '../../src/detect/fuzzy.js';
-import { toSymbols } from '../../src/detect/jamo.js';
+import { ALPHABET_SIZE, INDEL_COST, SUB_COST, toSymbols } from '../../src/detect/jamo.js';
 import { normalize } from '../../src/detect/normalize.js';
 
 /** Plain DP: min unit edit distance of pattern to any substring of text. */
@@ -69,6 +69,58 @@ describe('fuzzy matching', () => {
 });
 
 /** Plain DP: fewest edits turning p into a prefix of t (anchored at t's start, free end). */
+/**
+ * Reference for alignWeighted: the whole weighted table, no pruning, same
+ * tie rules (diagonal, then deletion, then insertion; then lower distance,
+ * then the span closest to the pattern's length).
+ */
+function alignFull(p: Uint8Array, t: Uint8Array, first: Uint8Array, last: Uint8Array, budget: number) {
+  const w = t.length;
+  let cost = Array.from({ length: w + 1 }, (_, j) => (j < w && first[j] === 1 ? 0 : Infinity));
+  let src = Array.from({ length: w + 1 }, (_, j) => j);
+  for (let i = 1; i <= p.length; i++) {
+    const c: number[] = [cost[0] + INDEL_COST[p[i - 1]]];
+    const s: number[] = [src[0]];
+    for (let j = 1; j <= w; j++) {
+      let best = cost[j - 1] + SUB_COST[p[i - 1] * ALPHABET_SIZE + t[j - 1]];
+      let from = src[j - 1];
+      if (cost[j] + INDEL_COST[p[i - 1]] < best) { best = cost[j] + INDEL_COST[p[i - 1]]; from = src[j]; }
+      if (c[j - 1] + INDEL_COST[t[j - 1]] < best) { best = c[j - 1] + INDEL_COST[t[j - 1]]; from = s[j - 1]; }
+      c[j] = best;
+      s[j] = from;
+    }
+    cost = c;
+    src = s;
+  }
+  let found: { distance: number; start: number; end: number } | null = null;
+  for (let j = 1; j <= w; j++) {
+    if (last[j - 1] !== 1 || cost[j] > budget || src[j] >= j) continue;
+    const len = (x: { start: number; end: number }) => Math.abs(x.end - x.start - p.length);
+    const cand = { distance: cost[j], start: src[j], end: j };
+    if (!found || cand.distance < found.distance || (cand.distance === found.distance && len(cand) < len(found))) found = cand;
+  }
+  return found;
+}
+
+describe('weighted alignment', () => {
+  it('computing only the cells within the budget gives the whole table\'s answer', () => {
+    const syllables = [...'금감원융독소비자경찰서방송국한결하남법무인률사가나다라에요는이고'];
+    const word = fc.array(fc.constantFrom(...syllables), { minLength: 2, maxLength: 9 }).map((x) => x.join(''));
+    fc.assert(fc.property(word, fc.array(fc.constantFrom(...syllables, ' '), { maxLength: 14 }), fc.nat(), fc.constantFrom(0.5, 1, 1.5, 3), (term, noise, seed, budget) => {
+      // The text: the term with a few syllables replaced, inserted or dropped, in some context.
+      const chars = [...term];
+      for (let i = 0; i < noise.length; i++) {
+        const at = (seed + i * 7) % (chars.length + 1);
+        if ((seed >> i) & 1) chars.splice(at, 0, noise[i]); else chars[at] = noise[i];
+      }
+      const t = normalize(chars.join(''));
+      const p = toSymbols(term);
+      expect(alignWeighted(p, t.sym, 0, t.jn, t.jFirst, t.jLast, budget))
+        .toEqual(alignFull(p, t.sym.subarray(0, t.jn), t.jFirst, t.jLast, budget));
+    }), { numRuns: 3000 });
+  });
+});
+
 describe('anchored extension (pigeonhole verifier)', () => {
   it('agrees with the dynamic programme forwards and backwards, capped at k', () => {
     fc.assert(fc.property(
