@@ -121,24 +121,14 @@ export function anchoredEdits(
 // unreachable. A diagonal is extended from the best of: a substitution on the
 // same diagonal (+1, +1), a deletion of a pattern symbol from d + 1 (+1, 0),
 // an insertion of a text symbol from d − 1 (0, +1); then over equal symbols.
-// `fwd`/`bwd` extend one diagonal; m is the pattern length and n the text
-// length available from the anchor.
+// `fwd`/`bwd` take those three predecessors, pick the start and extend the
+// diagonal, in one call (they are the hot path of verification: one call per
+// diagonal, not two); m is the pattern length and n the text length available
+// from the anchor.
 const NONE = -1_000_000;
 
-function fwd(p: Uint8Array, p0: number, m: number, t: Uint8Array, t0: number, n: number, x: number, d: number): number {
-  if (x === NONE || x + d < 0) return NONE;
-  while (x < m && x + d < n && p[p0 + x] === t[t0 + x + d]) x++;
-  return x;
-}
-
-function bwd(p: Uint8Array, p0: number, m: number, t: Uint8Array, t0: number, n: number, x: number, d: number): number {
-  if (x === NONE || x + d < 0) return NONE;
-  while (x < m && x + d < n && p[p0 - x] === t[t0 - x - d]) x++;
-  return x;
-}
-
 /** The start of diagonal d after one more edit, from the furthest points of the previous edit count. */
-function next(m: number, n: number, d: number, same: number, fromAbove: number, fromBelow: number): number {
+function start(m: number, n: number, d: number, same: number, fromAbove: number, fromBelow: number): number {
   let best = NONE;
   if (same !== NONE && same < m && same + d < n) best = same + 1;
   if (fromAbove !== NONE && fromAbove < m && fromAbove + 1 > best) best = fromAbove + 1;
@@ -146,45 +136,61 @@ function next(m: number, n: number, d: number, same: number, fromAbove: number, 
   return best;
 }
 
+function fwd(p: Uint8Array, p0: number, m: number, t: Uint8Array, t0: number, n: number, d: number, same: number, fromAbove: number, fromBelow: number): number {
+  let x = start(m, n, d, same, fromAbove, fromBelow);
+  if (x === NONE || x + d < 0) return NONE;
+  while (x < m && x + d < n && p[p0 + x] === t[t0 + x + d]) x++;
+  return x;
+}
+
+function bwd(p: Uint8Array, p0: number, m: number, t: Uint8Array, t0: number, n: number, d: number, same: number, fromAbove: number, fromBelow: number): number {
+  let x = start(m, n, d, same, fromAbove, fromBelow);
+  if (x === NONE || x + d < 0) return NONE;
+  while (x < m && x + d < n && p[p0 - x] === t[t0 - x - d]) x++;
+  return x;
+}
+
 /** p[p0 + i] against t[t0 + j] for i < m, j < n; ≤ k or k + 1 (k ≤ 2; larger k is searched as 2 and reported as k + 1 beyond). */
 function forwardEdits(p: Uint8Array, p0: number, m: number, t: Uint8Array, t0: number, n: number, k: number): number {
-  const x0 = fwd(p, p0, m, t, t0, n, 0, 0);
+  let x0 = 0;
+  while (x0 < m && x0 < n && p[p0 + x0] === t[t0 + x0]) x0++;
   if (x0 >= m) return 0;
   if (k === 0) return 1;
   // one edit
-  const a0 = fwd(p, p0, m, t, t0, n, next(m, n, 0, x0, NONE, NONE), 0);
+  const a0 = fwd(p, p0, m, t, t0, n, 0, x0, NONE, NONE);
   if (a0 >= m) return 1;
-  const am1 = fwd(p, p0, m, t, t0, n, next(m, n, -1, NONE, x0, NONE), -1);
+  const am1 = fwd(p, p0, m, t, t0, n, -1, NONE, x0, NONE);
   if (am1 >= m) return 1;
-  const ap1 = fwd(p, p0, m, t, t0, n, next(m, n, 1, NONE, NONE, x0), 1);
+  const ap1 = fwd(p, p0, m, t, t0, n, 1, NONE, NONE, x0);
   if (ap1 >= m) return 1;
   if (k === 1) return 2;
   // two edits
-  if (fwd(p, p0, m, t, t0, n, next(m, n, 0, a0, ap1, am1), 0) >= m) return 2;
-  if (fwd(p, p0, m, t, t0, n, next(m, n, -1, am1, a0, NONE), -1) >= m) return 2;
-  if (fwd(p, p0, m, t, t0, n, next(m, n, 1, ap1, NONE, a0), 1) >= m) return 2;
-  if (fwd(p, p0, m, t, t0, n, next(m, n, -2, NONE, am1, NONE), -2) >= m) return 2;
-  if (fwd(p, p0, m, t, t0, n, next(m, n, 2, NONE, NONE, ap1), 2) >= m) return 2;
+  if (fwd(p, p0, m, t, t0, n, 0, a0, ap1, am1) >= m) return 2;
+  if (fwd(p, p0, m, t, t0, n, -1, am1, a0, NONE) >= m) return 2;
+  if (fwd(p, p0, m, t, t0, n, 1, ap1, NONE, a0) >= m) return 2;
+  if (fwd(p, p0, m, t, t0, n, -2, NONE, am1, NONE) >= m) return 2;
+  if (fwd(p, p0, m, t, t0, n, 2, NONE, NONE, ap1) >= m) return 2;
   return 3;
 }
 
 /** p[p0 - i] against t[t0 - j] for i < m, j < n (both running backwards); ≤ k or k + 1 (k ≤ 2, as above). */
 function backwardEdits(p: Uint8Array, p0: number, m: number, t: Uint8Array, t0: number, n: number, k: number): number {
-  const x0 = bwd(p, p0, m, t, t0, n, 0, 0);
+  let x0 = 0;
+  while (x0 < m && x0 < n && p[p0 - x0] === t[t0 - x0]) x0++;
   if (x0 >= m) return 0;
   if (k === 0) return 1;
-  const a0 = bwd(p, p0, m, t, t0, n, next(m, n, 0, x0, NONE, NONE), 0);
+  const a0 = bwd(p, p0, m, t, t0, n, 0, x0, NONE, NONE);
   if (a0 >= m) return 1;
-  const am1 = bwd(p, p0, m, t, t0, n, next(m, n, -1, NONE, x0, NONE), -1);
+  const am1 = bwd(p, p0, m, t, t0, n, -1, NONE, x0, NONE);
   if (am1 >= m) return 1;
-  const ap1 = bwd(p, p0, m, t, t0, n, next(m, n, 1, NONE, NONE, x0), 1);
+  const ap1 = bwd(p, p0, m, t, t0, n, 1, NONE, NONE, x0);
   if (ap1 >= m) return 1;
   if (k === 1) return 2;
-  if (bwd(p, p0, m, t, t0, n, next(m, n, 0, a0, ap1, am1), 0) >= m) return 2;
-  if (bwd(p, p0, m, t, t0, n, next(m, n, -1, am1, a0, NONE), -1) >= m) return 2;
-  if (bwd(p, p0, m, t, t0, n, next(m, n, 1, ap1, NONE, a0), 1) >= m) return 2;
-  if (bwd(p, p0, m, t, t0, n, next(m, n, -2, NONE, am1, NONE), -2) >= m) return 2;
-  if (bwd(p, p0, m, t, t0, n, next(m, n, 2, NONE, NONE, ap1), 2) >= m) return 2;
+  if (bwd(p, p0, m, t, t0, n, 0, a0, ap1, am1) >= m) return 2;
+  if (bwd(p, p0, m, t, t0, n, -1, am1, a0, NONE) >= m) return 2;
+  if (bwd(p, p0, m, t, t0, n, 1, ap1, NONE, a0) >= m) return 2;
+  if (bwd(p, p0, m, t, t0, n, -2, NONE, am1, NONE) >= m) return 2;
+  if (bwd(p, p0, m, t, t0, n, 2, NONE, NONE, ap1) >= m) return 2;
   return 3;
 }
 

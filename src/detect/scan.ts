@@ -190,10 +190,11 @@ export function scanText(cs: CompiledRuleSet, t: NormText, tailEnd = 0, carry: C
   const sc = scratchFor(cs);
   const res = sc.res;
   res.t = t;
-  res.occ.length = 0;
-  res.neg.length = 0;
-  res.cancel.length = 0;
-  res.breaks.length = 0;
+  // (Setting an array's length is a runtime call: only when there is something to clear.)
+  if (res.occ.length > 0) res.occ.length = 0;
+  if (res.neg.length > 0) res.neg.length = 0;
+  if (res.cancel.length > 0) res.cancel.length = 0;
+  if (res.breaks.length > 0) res.breaks.length = 0;
   sc.exN = 0;
   findBreaks(t, res.breaks);
   res.breaksPunct = res.breaks.length;
