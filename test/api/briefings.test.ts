@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import ExcelJS from 'exceljs';
 import { pino } from 'pino';
 import { addDays, dayOf, dayWindow } from '../../src/analytics/briefing/time.js';
+import { existsSync } from 'node:fs';
 import { BriefingFontMissing, renderBriefingPdf } from '../../src/analytics/briefing/pdf.js';
+import { DEFAULT_FONT } from '../../src/analytics/briefing/config.js';
 import { permissionsFor } from '../../src/api/auth/rbac.js';
 import { startServer, type RunningServer } from '../../src/api/server.js';
 import { verifySignature } from '../../src/delivery/index.js';
@@ -11,6 +13,10 @@ import { testDatabases } from '../helpers/databases.js';
 import { pdfInfo, pdfUnicodeChars } from '../helpers/pdf.js';
 import { adminHeaders, api, testConfig } from '../helpers/server.js';
 import { fastDelivery, PUBLIC_URL, receiverPool, startSmtpDouble, waitUntil, type SmtpDouble } from '../delivery/receivers.js';
+
+// The PDF needs a Korean font (Debian's fonts-noto-cjk, which .ci/run installs).
+const hasFont = existsSync(process.env.RADAR_BRIEFING_FONT || DEFAULT_FONT);
+if (!hasFont) console.log(`[tests] no Korean font at ${DEFAULT_FONT} (apt-get install fonts-noto-cjk): briefing PDF and e-mail attachment tests skipped`);
 
 // The briefing through the API as the console and other systems use it: make
 // a day, read it, print it, and the briefing.published event reaching a
@@ -114,7 +120,7 @@ describe.each(testDatabases)('daily briefing API and delivery ($name)', (tdb) =>
     expect(mine).toEqual(['briefing.regenerated', 'briefing.generated']);
   });
 
-  it('the PDF: a real PDF with the Korean font embedded and the text extractable', async () => {
+  it.skipIf(!hasFont)('the PDF: a real PDF with the Korean font embedded and the text extractable', async () => {
     const res = await fetch(`${server.url}/api/briefings/${DAY}/pdf`, { headers: { authorization: adminHeaders.authorization } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');
@@ -153,7 +159,7 @@ describe.each(testDatabases)('daily briefing API and delivery ($name)', (tdb) =>
     expect(err.message).toContain('RADAR_BRIEFING_FONT');
   });
 
-  it('briefing.published reaches a signed webhook, Slack and e-mail (with the PDF attached)', async () => {
+  it.skipIf(!hasFont)('briefing.published reaches a signed webhook, Slack and e-mail (with the PDF attached)', async () => {
     const hook = await receivers.start();
     const created = await api(server, 'POST', '/api/subscriptions', { name: 'VOM briefing', kind: 'webhook', target: `${hook.url}/hook`, eventTypes: ['briefing.*'], minSeverity: 5 });
     expect(created.status).toBe(201);
