@@ -16,13 +16,13 @@ export interface SampleRef {
   utteranceId: string;
 }
 
-export interface EarlyWarning {
+/** A warning as stored: its latest counts (WarningCounts) and its history. */
+export interface EarlyWarning extends WarningCounts {
   id: string;
   topicId: string;
   topicLabel: string;
   topicLabelEn: string;
   status: WarningStatus;
-  severity: number;
   raisedAt: string;
   updatedAt: string;
   evaluatedAt: string;
@@ -31,13 +31,6 @@ export interface EarlyWarning {
   acknowledgedBy: string | null;
   acknowledgeNote: string | null;
   windowMinutes: number;
-  calls: number;
-  baseline: number;
-  pValue: number;
-  monitoredCalls: number;
-  historyCalls: number;
-  historyMonitored: number;
-  historyDays: number;
   peakCalls: number;
   peakAt: string;
   notifiedCalls: number;

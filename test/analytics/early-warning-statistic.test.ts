@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { rng } from '../../bench/lib/corpus.js';
 import { binomialUpperTail, spikeTest } from '../../src/analytics/early-warning/statistic.js';
 import { decide, isSpike, windowStats, type ActiveWarning, type Thresholds, type TopicWindow } from '../../src/analytics/early-warning/evaluate.js';
 import { DEFAULT_EARLY_WARNING, loadEarlyWarningConfig } from '../../src/analytics/early-warning/config.js';
@@ -19,17 +20,6 @@ function bruteTail(k: number, n: number, p: number): number {
   return Math.min(1, sum);
 }
 
-/** A small seeded generator (mulberry32) so simulations are the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Poisson draw: products of uniforms, in slices of rate ≤ 20 (a sum of Poissons is Poisson) so exp(−λ) never underflows. */
 function poisson(lambda: number, r: () => number): number {
