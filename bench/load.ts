@@ -324,7 +324,7 @@ async function serverSide(url: string) {
   return {
     note: 'histogram quantiles are bucket upper bounds (ms)',
     alertDelayMs: { p50: ms(histogramQuantile(m, 'radar_alert_delay_seconds', '', 0.5)), p99: ms(histogramQuantile(m, 'radar_alert_delay_seconds', '', 0.99)) },
-    waitMs: Object.fromEntries(['call', 'commit'].map((st) => [st, {
+    waitMs: Object.fromEntries(['queue', 'call', 'commit'].map((st) => [st, {
       p50: ms(histogramQuantile(m, 'radar_ingest_wait_seconds', `stage="${st}"`, 0.5)),
       p99: ms(histogramQuantile(m, 'radar_ingest_wait_seconds', `stage="${st}"`, 0.99)),
     }])),

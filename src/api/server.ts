@@ -79,6 +79,7 @@ export async function startServer(config: RadarConfig, opts: StartOptions = {}):
       readers = await startPartitionReaders({
         queue, pipeline, log, openLocks: () => openPartitionLocks(config.databaseUrl),
         onOwnedChange: (n) => metrics.queuePartitionsOwned.set(n),
+        observeQueueWait: (ms) => metrics.ingestWaitSeconds.observe({ stage: 'queue' }, ms / 1000),
       });
     }
   }

@@ -59,7 +59,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): RadarMet
       labelNames: ['phase', 'path'], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [registry],
     }),
     ingestWaitSeconds: new Histogram({
-      name: 'radar_ingest_wait_seconds', help: 'Time an utterance waited behind its call\'s previous utterance (call) or for its group commit to start (commit)',
+      name: 'radar_ingest_wait_seconds', help: 'Time an utterance waited behind its call\'s previous utterance (call), for its group commit to start (commit), or in the JetStream ingest queue (queue)',
       labelNames: ['stage'], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [registry],
     }),
     alertDelaySeconds: new Histogram({

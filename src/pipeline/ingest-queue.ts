@@ -69,11 +69,13 @@ export function createQueuedIngest(deps: { pipeline: LivePipeline; queue: WorkQu
 }
 
 /** Applies one queued message to the local pipeline (on the process reading its partition). */
-export async function applyIngestMessage(pipeline: LivePipeline, m: IngestMessage): Promise<void> {
+export async function applyIngestMessage(pipeline: LivePipeline, m: IngestMessage, observeQueueWait?: (ms: number) => void): Promise<void> {
   try {
     if (m.kind === 'utterance') {
-      // Convert the sender's wall-clock receipt to this process's clock for the alert-delay metric.
-      await pipeline.addPrepared({ u: m.u, redactions: m.redactions }, performance.now() - Math.max(0, Date.now() - m.receivedAt));
+      const queuedMs = Math.max(0, Date.now() - m.receivedAt);
+      observeQueueWait?.(queuedMs);
+      // The sender's wall-clock receipt on this process's clock, for the alert-delay metric.
+      await pipeline.addPrepared({ u: m.u, redactions: m.redactions }, performance.now() - queuedMs);
     } else if (m.kind === 'end') {
       await pipeline.endCall(m.callId);
     } else if (m.kind === 'forget') {

@@ -23,6 +23,8 @@ export interface PartitionReaderDeps {
   /** How often shares are recomputed and free partitions claimed. */
   roundMs?: number;
   onOwnedChange?: (owned: number) => void;
+  /** Receipt on the sending process → taken from the queue here (ms; clocks of two machines). */
+  observeQueueWait?: (ms: number) => void;
 }
 
 export interface PartitionReaders {
@@ -75,7 +77,7 @@ export async function startPartitionReaders(deps: PartitionReaderDeps): Promise<
     // State cached from an earlier turn with this partition may be stale.
     forgetPartition(p);
     try {
-      readers.set(p, await deps.queue.read(p, (m) => applyIngestMessage(deps.pipeline, m)));
+      readers.set(p, await deps.queue.read(p, (m) => applyIngestMessage(deps.pipeline, m, deps.observeQueueWait)));
     } catch (err) {
       await locks.release(p).catch(() => {});
       throw err;
