@@ -85,6 +85,16 @@ export async function openWorkQueue<T>(url: string, opts: WorkQueueOptions, log:
   await ensureStream(jsm, opts, `${prefix}.*`);
   for (let p = 0; p < opts.partitions; p++) await ensureConsumer(jsm, opts, p, subject(p));
 
+  // Readiness follows the connection: while NATS is away, publishing fails (503) and /readyz says why.
+  let link = 'ok';
+  void (async () => {
+    for await (const st of nc.status()) {
+      if (st.type === 'disconnect') link = 'disconnected';
+      else if (st.type === 'reconnect') link = 'ok';
+      if (st.type === 'disconnect' || st.type === 'reconnect') log.warn({ stream: opts.stream, nats: st.type }, `work queue: NATS ${st.type}`);
+    }
+  })();
+
   const encoder = new TextEncoder();
   return {
     partitions: opts.partitions,
@@ -94,7 +104,7 @@ export async function openWorkQueue<T>(url: string, opts: WorkQueueOptions, log:
       return { duplicate: ack.duplicate };
     },
     read: (partition, handler) => readPartition(js, opts, partition, handler, log),
-    health: () => (nc.isClosed() ? 'closed' : nc.isDraining() ? 'draining' : 'ok'),
+    health: () => (nc.isClosed() ? 'closed' : nc.isDraining() ? 'draining' : link),
     async close() {
       if (!nc.isClosed()) await nc.drain().catch(() => nc.close());
     },
