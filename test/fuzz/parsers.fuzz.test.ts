@@ -131,4 +131,9 @@ describe('fuzz: AudioHook message parser', () => {
       }
     }), { numRuns: RUNS, seed: SEED });
   });
+  it('a field that is an object with a "toString" key is refused, not a TypeError (found at 10,000 runs)', () => {
+    const crafted = JSON.stringify({ ...valid, version: { toString: [] } });
+    expect(() => parseClientMessage(crafted)).toThrow(ProtocolError);
+    expect(() => parseClientMessage(crafted)).toThrow(/unsupported protocol version \{"toString":\[\]\}/);
+  });
 });

@@ -62,7 +62,8 @@ export function parseClientMessage(text: string): ClientMessage {
     throw new ProtocolError(400, 'message is not valid JSON');
   }
   if (!isObj(m)) throw new ProtocolError(400, 'message is not a JSON object');
-  if (m.version !== '2') throw new ProtocolError(400, `unsupported protocol version '${String(m.version)}'`);
+  // JSON.stringify, not String(): a parsed object may carry a "toString" key that String() would try to call.
+  if (m.version !== '2') throw new ProtocolError(400, `unsupported protocol version ${JSON.stringify(m.version)?.slice(0, 40) ?? 'missing'}`);
   if (typeof m.id !== 'string' || !m.id) throw new ProtocolError(400, 'message id missing');
   if (typeof m.type !== 'string') throw new ProtocolError(400, 'message type missing');
   if (!isInt(m.seq) || m.seq < 1) throw new ProtocolError(400, 'seq must be a positive integer');
