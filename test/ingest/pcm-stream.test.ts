@@ -91,6 +91,18 @@ describe('PCM WebSocket stream', () => {
     expect(await waitFor(() => c3.messages.find((m) => m.type === 'error'))).toMatchObject({ code: 'frame_too_large' });
     expect(await c3.closed).toBe(1009);
     await sink.ended('big');
+
+    // Control messages that are not objects, or whose type is an object with a
+    // "toString" key, are the client's fault (bad_message), not a server error.
+    for (const [i, control] of ['null', JSON.stringify({ type: { toString: [] } })].entries()) {
+      const c4 = await connect(url);
+      c4.ws.send(JSON.stringify({ callId: `odd-${i}`, encoding: 'l16', sampleRate: 16000 }));
+      await waitFor(() => c4.messages.find((m) => m.type === 'started'));
+      c4.ws.send(control);
+      expect(await waitFor(() => c4.messages.find((m) => m.type === 'error'))).toMatchObject({ code: 'bad_message' });
+      await c4.closed;
+      await sink.ended(`odd-${i}`);
+    }
   });
 
   it('parses start messages into plain data', () => {

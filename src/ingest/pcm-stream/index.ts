@@ -166,6 +166,7 @@ export async function pcmStreamRoutes(app: FastifyInstance, o: PcmStreamRouteOpt
         } catch {
           throw new StreamError('bad_json', 'message is not valid JSON', 1003);
         }
+        if (typeof m !== 'object' || m === null) throw new StreamError('bad_message', 'a control message must be a JSON object');
         if (!call) throw new StreamError('not_started', 'wait for {"type":"started"} before sending more');
         if (m.type === 'gap' && typeof m.ms === 'number' && m.ms >= 0 && m.ms <= 3_600_000) return call.gap(m.ms);
         if (m.type === 'stop') {
@@ -175,7 +176,8 @@ export async function pcmStreamRoutes(app: FastifyInstance, o: PcmStreamRouteOpt
           socket.close(1000, 'stopped');
           return;
         }
-        throw new StreamError('bad_message', `unknown message type '${String(m.type)}'`);
+        // JSON.stringify, not String(): an object with a "toString" key would make String() throw.
+        throw new StreamError('bad_message', `unknown message type ${JSON.stringify(m.type)?.slice(0, 40) ?? '(none)'}`);
       };
 
       socket.on('message', (data, isBinary) => {
