@@ -10,6 +10,10 @@ export interface RadarMetrics {
   alerts: Counter<'category' | 'kind'>;
   activeCalls: Gauge;
   queuePartitionsOwned: Gauge;
+  earlyWarningRead: Counter;
+  earlyWarningEvaluations: Counter<'outcome'>;
+  earlyWarningLastEvaluation: Gauge;
+  earlyWarningCaughtUp: Gauge;
   sseClients: Gauge;
   ingestQueue: Gauge<'stage'>;
   ingestBatch: Histogram;
@@ -44,6 +48,13 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): RadarMet
     }),
     alerts: new Counter({ name: 'radar_alerts_total', help: 'Alerts created or updated, by category', labelNames: ['category', 'kind'], registers: [registry] }),
     activeCalls: new Gauge({ name: 'radar_active_calls', help: 'Calls with in-memory detection state', registers: [registry] }),
+    earlyWarningRead: new Counter({ name: 'radar_early_warning_utterances_read_total', help: 'Final utterances the early-warning job has read into topic mentions (this process)', registers: [registry] }),
+    earlyWarningEvaluations: new Counter({
+      name: 'radar_early_warning_evaluations_total', help: 'Early-warning evaluations by this process, by outcome (quiet, raised, updated, resolved)',
+      labelNames: ['outcome'], registers: [registry],
+    }),
+    earlyWarningLastEvaluation: new Gauge({ name: 'radar_early_warning_last_evaluation_timestamp_seconds', help: 'When this process last evaluated the topics (alert if it stops moving on every process)', registers: [registry] }),
+    earlyWarningCaughtUp: new Gauge({ name: 'radar_early_warning_caught_up', help: '1 when the early-warning job has read every visible utterance at its last run, 0 with a backlog', registers: [registry] }),
     queuePartitionsOwned: new Gauge({ name: 'radar_queue_partitions_owned', help: 'Ingest-queue partitions this process reads (RADAR_INGEST_QUEUE=jetstream)', registers: [registry] }),
     sseClients: new Gauge({ name: 'radar_sse_clients', help: 'Connected Server-Sent Events clients', registers: [registry] }),
     ingestQueue: new Gauge({

@@ -117,6 +117,14 @@ describe.each(testDatabases)('early warnings API ($name)', (tdb) => {
     // A second evaluation with nothing new: the same warning, no new event.
     const again = await api(server, 'POST', '/api/early-warnings/evaluate');
     expect(again.body).toMatchObject({ raised: 0, updated: 0 });
+    // The job's own metrics: what it read, one raise and one quiet evaluation, caught up.
+    const metrics = (await api(server, 'GET', '/metrics')).body as string;
+    const value = (name: string) => Number(new RegExp(`^${name.replace(/[{}"]/g, '\\$&')} (\\S+)$`, 'm').exec(metrics)?.[1]);
+    expect(value('radar_early_warning_utterances_read_total')).toBeGreaterThan(0);
+    expect(value('radar_early_warning_evaluations_total{outcome="raised"}')).toBe(1);
+    expect(value('radar_early_warning_evaluations_total{outcome="quiet"}')).toBeGreaterThanOrEqual(1);
+    expect(value('radar_early_warning_caught_up')).toBe(1);
+    expect(value('radar_early_warning_last_evaluation_timestamp_seconds')).toBeGreaterThan(Date.now() / 1000 - 60);
     expect((await api(server, 'GET', '/api/early-warnings?status=active')).body.total).toBe(1);
     expect((await api(server, 'GET', '/api/early-warnings/topics')).body.items.find((t: { id: string }) => t.id === 'payment_error').activeWarningId).toBe(id);
 

@@ -237,7 +237,7 @@ export interface EarlyWarningJob {
  * run at a time in this process; events are published on the bus after commit.
  * A run that left a backlog or waits on a gap is followed by a prompt one.
  */
-export function startEarlyWarningJob(deps: JobDeps & { bus: Bus; log: Logger }): EarlyWarningJob {
+export function startEarlyWarningJob(deps: JobDeps & { bus: Bus; log: Logger; /** Each finished run (metrics). */ onRun?: (r: RunResult) => void }): EarlyWarningJob {
   let chain: Promise<unknown> = Promise.resolve();
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
@@ -249,6 +249,7 @@ export function startEarlyWarningJob(deps: JobDeps & { bus: Bus; log: Logger }):
     const next = chain.then(async () => {
       const r = await runEarlyWarning(deps, opts);
       publish(r.events);
+      deps.onRun?.(r);
       return r;
     });
     chain = next.catch(() => {});

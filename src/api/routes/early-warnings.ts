@@ -77,7 +77,20 @@ export async function earlyWarningRoutes(app: FastifyInstance, ctx: RadarContext
   const { db, bus } = ctx;
   const topics = topicSet ?? loadTopicSet(config.topicsFile);
   const read = requirePermission('early_warnings:read');
-  const job = startEarlyWarningJob({ db, bus, log: ctx.log, config, topics: () => topics });
+  const m = ctx.metrics;
+  const job = startEarlyWarningJob({
+    db, bus, log: ctx.log, config, topics: () => topics,
+    onRun: (r) => {
+      if (!r.locked) return;
+      m.earlyWarningRead.inc(r.utterances);
+      m.earlyWarningCaughtUp.set(r.caughtUp ? 1 : 0);
+      if (!r.evaluated) return;
+      m.earlyWarningLastEvaluation.set(Date.now() / 1000);
+      const outcomes = { raised: r.raised, updated: r.updated, resolved: r.resolved };
+      for (const [outcome, n] of Object.entries(outcomes)) if (n > 0) m.earlyWarningEvaluations.inc({ outcome }, n);
+      if (r.raised + r.updated + r.resolved === 0) m.earlyWarningEvaluations.inc({ outcome: 'quiet' });
+    },
+  });
   app.decorate('earlyWarning', job);
   app.addHook('onClose', async () => job.stop());
 
