@@ -112,19 +112,9 @@ export interface Compared {
   weekBefore: number;
 }
 
-export interface TopCallAlert {
-  alertId: string;
-  ruleId: string;
-  category: string;
-  severity: number;
-  status: string;
-  speaker: string;
-  startMs: number;
-  match: string;
-  term: string;
-  explanation: string;
-  negated: boolean;
-}
+/** One alert of a top call: the stored alert's explanation fields, under the alert's id. */
+export type TopCallAlert = { alertId: string } & Pick<AlertRow,
+  'ruleId' | 'category' | 'severity' | 'status' | 'speaker' | 'startMs' | 'match' | 'term' | 'explanation' | 'negated'>;
 
 export interface TopCall {
   callId: string;
