@@ -166,7 +166,8 @@ describe.each(testDatabases)('delivery operations ($name)', (tdb) => {
     expect(openUntil - openedAt).toBeGreaterThanOrEqual(COOLDOWN_MS - 1);
     expect(openUntil - openedAt).toBeLessThanOrEqual(COOLDOWN_MS + 1);
     expect(opened.consecutiveFailures).toBeGreaterThanOrEqual(3);
-    const warning = logLines.find((l) => l.level === 40 && l.subscription === sub.id && /circuit opened/.test(l.msg));
+    // The worker logs after its transaction commits, so a reader can see the open row a moment before the line.
+    const warning = await waitUntil(async () => logLines.find((l) => l.level === 40 && l.subscription === sub.id && /circuit opened/.test(l.msg)), 'the circuit-opened warning');
     expect(warning).toMatchObject({ consecutiveFailures: 3, cooldownMs: expect.any(Number) });
     expect(await waitUntil(async () => ((await metric('radar_delivery_circuits_open')) ?? 0) >= 1, 'the open-circuits gauge')).toBe(true);
     expect((await api(server, 'GET', '/api/deliveries/summary')).body.openCircuits).toBeGreaterThanOrEqual(1);
@@ -197,7 +198,7 @@ describe.each(testDatabases)('delivery operations ($name)', (tdb) => {
     await waitUntil(async () => (await deliveriesOf(sub.id)).every((d) => d.status === 'delivered'), 'every delivery after recovery', 60_000);
     expect(await circuitOf(sub.id)).toEqual({ state: 'closed', consecutiveFailures: 0, openedAt: null, openUntil: null });
     expect((await api(server, 'GET', `/api/deliveries?subscriptionId=${sub.id}&status=dead`)).body.items).toEqual([]);
-    expect(logLines.some((l) => l.subscription === sub.id && /circuit closed/.test(l.msg))).toBe(true);
+    await waitUntil(() => logLines.some((l) => l.subscription === sub.id && /circuit closed/.test(l.msg)), 'the circuit-closed line');
     await waitUntil(async () => (await metric('radar_delivery_circuits_open')) === 0, 'the gauge back at 0');
   });
 
