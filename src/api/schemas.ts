@@ -28,6 +28,7 @@ export const userSchema = {
   properties: {
     id: { type: 'string' }, username: { type: 'string' }, displayName: { type: 'string' },
     role: { type: 'string' }, mustChangePassword: { type: 'boolean' }, disabled: { type: 'boolean' }, createdAt: { type: 'string' },
+    lockedUntil: { type: ['string', 'null'] },
   },
 } as const;
 

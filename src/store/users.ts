@@ -11,12 +11,13 @@ export interface User {
   mustChangePassword: boolean;
   disabled: boolean;
   createdAt: string;
+  /** Set while sign-in is locked after too many failed attempts (may lie in the past: then it has expired). */
+  lockedUntil: string | null;
 }
 
 export interface UserWithSecret extends User {
   passwordHash: string;
   failedLogins: number;
-  lockedUntil: string | null;
 }
 
 const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
@@ -37,7 +38,7 @@ function toUser(r: Row): UserWithSecret {
 }
 
 export function publicUser(u: UserWithSecret): User {
-  const { passwordHash: _h, failedLogins: _f, lockedUntil: _l, ...rest } = u;
+  const { passwordHash: _h, failedLogins: _f, ...rest } = u;
   return rest;
 }
 
@@ -91,6 +92,21 @@ export async function setPassword(q: Queryable, id: string, passwordHash: string
     'UPDATE users SET password_hash = $2, must_change_password = $3, failed_logins = 0, locked_until = NULL, updated_at = now() WHERE id = $1',
     [id, passwordHash, mustChange],
   );
+}
+
+/** Lifts a sign-in lock-out (the failed-attempt count starts again). */
+export async function unlockUser(q: Queryable, id: string): Promise<void> {
+  await q.query('UPDATE users SET failed_logins = 0, locked_until = NULL, updated_at = now() WHERE id = $1', [id]);
+}
+
+/**
+ * Enabled administrators other than `exceptId` (the last one may not be disabled
+ * or demoted). Locks the administrators' rows for the transaction, so two
+ * administrators demoting each other at once cannot both succeed.
+ */
+export async function countOtherActiveAdmins(q: Queryable, exceptId: string): Promise<number> {
+  const rows = await q.query("SELECT id FROM users WHERE role = 'admin' AND NOT disabled ORDER BY id FOR UPDATE");
+  return rows.filter((r) => r.id !== exceptId).length;
 }
 
 export async function updateUser(q: Queryable, id: string, patch: { role?: Role; disabled?: boolean; displayName?: string }): Promise<User | null> {

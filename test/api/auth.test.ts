@@ -86,6 +86,17 @@ describe.each(testDatabases)('authentication and roles ($name)', (tdb) => {
     const locked = await login(server, 'lockme', 'Initial-Pass-1');
     expect(locked.status).toBe(403);
     expect(locked.body.error.code).toBe('account_locked');
+    const listed = (await api(server, 'GET', '/api/users')).body.items.find((u: any) => u.username === 'lockme');
+    expect(Date.parse(listed.lockedUntil)).toBeGreaterThan(Date.now());
+
+    // An administrator lifts the lock-out (audited); the right password works again.
+    const unlocked = await api(server, 'PATCH', `/api/users/${listed.id}`, { unlock: true });
+    expect(unlocked.status).toBe(200);
+    expect(unlocked.body.lockedUntil).toBeNull();
+    expect((await login(server, 'lockme', 'Initial-Pass-1')).status).toBe(200);
+    const audit = (await api(server, 'GET', '/api/audit?action=user.updated&limit=50')).body.items;
+    expect(audit.some((e: any) => e.targetId === listed.id && e.details?.unlock === true)).toBe(true);
+    expect((await api(server, 'PATCH', `/api/users/${listed.id}`, { unlock: false })).status).toBe(400);
   });
 
   // [method, path, body, roles allowed]
@@ -95,6 +106,7 @@ describe.each(testDatabases)('authentication and roles ($name)', (tdb) => {
     ['POST', '/api/calls', {}, ['admin']],
     ['GET', '/api/users', undefined, ['admin']],
     ['GET', '/api/tokens', undefined, ['admin']],
+    ['GET', '/api/roles', undefined, ['admin', 'auditor']],
     ['GET', '/api/audit', undefined, ['admin', 'auditor']],
     ['PATCH', '/api/alerts/none', { action: 'acknowledge' }, ['admin', 'officer', 'supervisor']],
   ];

@@ -7,7 +7,7 @@ import * as users from '../../store/users.js';
 import { ROLES, type Role } from '../../store/users.js';
 import { actorOf, requirePermission } from '../auth/plugin.js';
 import { checkPasswordPolicy, hashPassword } from '../auth/passwords.js';
-import { PERMISSIONS } from '../auth/rbac.js';
+import { PERMISSIONS, permissionsFor } from '../auth/rbac.js';
 import type { RadarContext } from '../context.js';
 import { errorResponses, userSchema } from '../schemas.js';
 
@@ -56,15 +56,16 @@ export async function adminRoutes(app: FastifyInstance, ctx: RadarContext) {
     return u;
   });
 
-  app.patch<{ Params: { id: string }; Body: { role?: Role; disabled?: boolean; displayName?: string; password?: string } }>('/api/users/:id', {
+  app.patch<{ Params: { id: string }; Body: { role?: Role; disabled?: boolean; displayName?: string; password?: string; unlock?: true } }>('/api/users/:id', {
     preHandler: manageUsers,
     schema: {
-      tags: ['admin'], summary: "Change a user's role, name or status, or reset their password",
+      tags: ['admin'], summary: "Change a user's role, name or status, reset their password (they must change it at next sign-in), or lift a sign-in lock-out",
       body: {
         type: 'object', additionalProperties: false, minProperties: 1,
         properties: {
           role: { type: 'string', enum: [...ROLES] }, disabled: { type: 'boolean' },
           displayName: { type: 'string', minLength: 1, maxLength: 100 }, password: { type: 'string', maxLength: 256 },
+          unlock: { type: 'boolean', enum: [true] },
         },
       },
       response: { 200: userSchema, ...errorResponses },
@@ -74,18 +75,33 @@ export async function adminRoutes(app: FastifyInstance, ctx: RadarContext) {
     if (!existing) throw notFound('user_not_found', `No user with id '${req.params.id}'`);
     if (req.body.password !== undefined) checkPasswordPolicy(req.body.password, existing.username);
     const u = await db.tx(async (q) => {
-      const updated = await users.updateUser(q, req.params.id, req.body);
+      // Nobody could manage users any more: the last enabled administrator stays one.
+      const losesAdmin = existing.role === 'admin' && !existing.disabled && (req.body.disabled === true || (req.body.role !== undefined && req.body.role !== 'admin'));
+      if (losesAdmin && (await users.countOtherActiveAdmins(q, existing.id)) === 0) {
+        throw conflict('last_admin', `'${existing.username}' is the last enabled administrator; make another user an administrator first`);
+      }
+      const { unlock, ...fields } = req.body;
+      const updated = await users.updateUser(q, req.params.id, fields);
+      if (unlock) await users.unlockUser(q, req.params.id);
       if (req.body.password !== undefined) await users.setPassword(q, req.params.id, await hashPassword(req.body.password), true);
       if (req.body.disabled || req.body.password !== undefined) await credentials.deleteUserSessions(q, req.params.id);
       const { password: _p, ...changes } = req.body;
       await audit.appendAudit(q, actorOf(req.principal), 'user.updated', { type: 'user', id: req.params.id },
         { ...changes, ...(req.body.password !== undefined ? { passwordReset: true } : {}) });
-      return updated;
+      return unlock || req.body.password !== undefined ? users.publicUser((await users.findUserById(q, req.params.id))!) : updated;
     });
     // A disabled user's or changed role's tokens must stop working everywhere now.
     ctx.tokens.invalidate();
     return u!;
   });
+
+  app.get('/api/roles', {
+    preHandler: requirePermission('users:manage', 'audit:read'),
+    schema: {
+      tags: ['admin'], summary: 'What each role may do (the permission matrix)',
+      response: { 200: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', properties: { role: { type: 'string' }, permissions: { type: 'array', items: { type: 'string' } } } } }, permissions: { type: 'array', items: { type: 'string' } } } } },
+    },
+  }, async () => ({ items: ROLES.map((role) => ({ role, permissions: [...permissionsFor(role)] })), permissions: [...PERMISSIONS] }));
 
   app.get('/api/tokens', {
     preHandler: manageTokens,
