@@ -12,6 +12,8 @@ import { pino } from 'pino';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/core/config.js';
 import { startServer, type RunningServer } from '../../src/api/server.js';
+import type { E2eContext } from './context.js';
+import { userSteps } from './steps/users.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
@@ -491,6 +493,10 @@ async function main() {
       await page.waitForTimeout(300);
       await shot(page, '14-briefing', true);
     });
+
+    // Screens whose steps live in test/e2e/steps (signed in as the administrator here).
+    const e2e: E2eContext = { page, url: server.url, api, step, shot, outDir: OUT };
+    for (const steps of [userSteps]) await steps(e2e);
 
     await step('an agent cannot see the rules screen', async () => {
       await signOut(page);

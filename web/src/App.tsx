@@ -16,6 +16,7 @@ import { SearchPage } from './pages/Search';
 import { AuditPage } from './pages/Audit';
 import { BriefingPage } from './pages/Briefing';
 import { EarlyWarningsPage } from './pages/EarlyWarnings';
+import { UsersPage } from './pages/Users';
 
 const MeCtx = createContext<Me | null>(null);
 export const useMe = () => useContext(MeCtx)!;
@@ -31,6 +32,7 @@ const NAV: NavItem[] = [
   { to: '/rules', key: 'nav.rules', icon: '⚙', perms: ['rules:read'], section: 'manage' },
   { to: '/search', key: 'nav.search', icon: '⌕', perms: ['calls:read', 'calls:read:own', 'alerts:read', 'cases:read'], section: 'manage' },
   { to: '/delivery', key: 'nav.delivery', icon: '⇄', perms: ['deliveries:read'], section: 'manage' },
+  { to: '/users', key: 'nav.users', icon: '☻', perms: ['users:manage', 'tokens:manage', 'audit:read'], section: 'manage' },
   { to: '/audit', key: 'nav.audit', icon: '⛨', perms: ['audit:read'], section: 'manage' },
 ];
 
@@ -128,6 +130,7 @@ function Routes({ path }: { path: string }) {
   if ((m = match('/cases/:id', path))) return <Guard perms={['cases:read']}><CaseDetailPage key={m.id} id={m.id} /></Guard>;
   if (path === '/rules') return <Guard perms={['rules:read']}><RulesPage /></Guard>;
   if (path === '/search') return <SearchPage />;
+  if (path === '/users') return <Guard perms={['users:manage', 'tokens:manage', 'audit:read']}><UsersPage /></Guard>;
   if (path === '/audit') return <Guard perms={['audit:read']}><AuditPage /></Guard>;
   if (path === '/delivery') return <Guard perms={['deliveries:read']}><DeliveryPage /></Guard>;
   if (path === '/briefings') return <Guard perms={['briefings:read']}><BriefingPage /></Guard>;

@@ -1,4 +1,5 @@
 import { createContext, useContext, useState, type ReactNode } from 'react';
+import { USERS_TEXT } from './pages/users.i18n';
 
 // Korean first, English on a switch. One flat dictionary: keys are English ids,
 // a missing English entry falls back to Korean so nothing shows blank.
@@ -200,6 +201,9 @@ const CATEGORIES: Record<string, { ko: string; en: string; color: string }> = {
   abuse: { ko: '폭언·욕설', en: 'Abuse of agent', color: '#495057' },
 };
 export const CATEGORY_IDS = ['external_authority', 'media', 'legal', 'complaint', 'churn', 'repeat', 'abuse'];
+
+// Screens with many strings keep them beside the page (pages/*.i18n.ts); merged here.
+for (const d of [USERS_TEXT]) { Object.assign(KO, d.ko); Object.assign(EN, d.en); }
 
 const LangCtx = createContext<{ lang: Lang; setLang(l: Lang): void }>({ lang: 'ko', setLang: () => {} });
 

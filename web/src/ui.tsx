@@ -106,7 +106,8 @@ export function Toasts() {
 }
 
 /** A form's submit: busy while it runs, the error text when it fails (shown in the form). */
-export function useSubmit(): { busy: boolean; error: string | null; run(action: () => Promise<void>): Promise<void> } {
+/** `explain` turns a failure into the text shown (a screen may word the refusals it knows). */
+export function useSubmit(explain: (e: unknown) => string = errorText): { busy: boolean; error: string | null; run(action: () => Promise<void>): Promise<void> } {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const run = async (action: () => Promise<void>) => {
@@ -115,7 +116,7 @@ export function useSubmit(): { busy: boolean; error: string | null; run(action: 
     try {
       await action();
     } catch (e) {
-      setError(errorText(e));
+      setError(explain(e));
     } finally {
       setBusy(false);
     }
