@@ -1,22 +1,28 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { createContext, useContext, useEffect, type ReactNode } from 'react';
+import { createContext, lazy, Suspense, useContext, useEffect, type ComponentType, type ReactNode } from 'react';
 import { ApiError, get, post, type Me } from './api';
 import { useLang, useT } from './i18n';
 import { Link, match, navigate, useLocation } from './router';
 import { ErrorBox, Loading, Toasts } from './ui';
 import { LoginPage, ChangePasswordPage } from './pages/Login';
 import { AlertBoard } from './pages/AlertBoard';
-import { CallsPage } from './pages/Calls';
-import { CallLive } from './pages/CallLive';
-import { CasesPage } from './pages/Cases';
-import { DeliveryPage } from './pages/Delivery';
-import { CaseDetailPage } from './pages/CaseDetail';
-import { RulesPage } from './pages/Rules';
-import { SearchPage } from './pages/Search';
-import { AuditPage } from './pages/Audit';
-import { BriefingPage } from './pages/Briefing';
-import { EarlyWarningsPage } from './pages/EarlyWarnings';
-import { UsersPage } from './pages/Users';
+
+// Screens other than sign-in and the alert board load on first visit: the
+// charts library and the larger screens stay out of the first download.
+function lazyPage<K extends string>(load: () => Promise<Record<K, ComponentType<any>>>, name: K) {
+  return lazy(() => load().then((m) => ({ default: m[name] })));
+}
+const CallsPage = lazyPage(() => import('./pages/Calls'), 'CallsPage');
+const CallLive = lazyPage(() => import('./pages/CallLive'), 'CallLive');
+const CasesPage = lazyPage(() => import('./pages/Cases'), 'CasesPage');
+const DeliveryPage = lazyPage(() => import('./pages/Delivery'), 'DeliveryPage');
+const CaseDetailPage = lazyPage(() => import('./pages/CaseDetail'), 'CaseDetailPage');
+const RulesPage = lazyPage(() => import('./pages/Rules'), 'RulesPage');
+const SearchPage = lazyPage(() => import('./pages/Search'), 'SearchPage');
+const AuditPage = lazyPage(() => import('./pages/Audit'), 'AuditPage');
+const BriefingPage = lazyPage(() => import('./pages/Briefing'), 'BriefingPage');
+const EarlyWarningsPage = lazyPage(() => import('./pages/EarlyWarnings'), 'EarlyWarningsPage');
+const UsersPage = lazyPage(() => import('./pages/Users'), 'UsersPage');
 
 const MeCtx = createContext<Me | null>(null);
 export const useMe = () => useContext(MeCtx)!;
@@ -107,7 +113,7 @@ function Shell() {
         </div>
       </aside>
       <main className="main">
-        <Routes path={loc.path} />
+        <Suspense fallback={<div className="page"><Loading /></div>}><Routes path={loc.path} /></Suspense>
       </main>
     </div>
   );
