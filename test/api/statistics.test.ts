@@ -293,7 +293,7 @@ describe.each(testDatabases)('statistics API ($name)', (tdb) => {
     expect(res.body.points).toHaveLength(9);
     const sum = (k: string) => res.body.points.reduce((s: number, p: any) => s + p[k], 0);
     expect([sum('count'), sum('previous')]).toEqual([325, 339]);
-    expect(res.body.cumulative[2]).toEqual({ quarter: '2026-Q3', count: 325, previous: 339 });
+    expect(res.body.cumulative[2]).toEqual({ quarter: '2026-Q3', count: 325, previous: 339, changePct: -4 });
     const tooLong = await asAnalyst('GET', '/api/statistics/trend?granularity=day&from=2024-01-01&to=2026-01-01');
     expect([tooLong.status, tooLong.body.error.code]).toEqual([400, 'range_too_long']);
   });

@@ -33,7 +33,7 @@ export interface TrendResult {
   to: string;
   points: TrendPoint[];
   /** Cumulative to each quarter of the range's last year, as the association publishes. */
-  cumulative: { quarter: string; count: number; previous: number }[];
+  cumulative: { quarter: string; count: number; previous: number; changePct: number | null }[];
 }
 
 export async function trendFor(q: Queryable, from: string, to: string, g: Granularity, scope: Scope, tz: string): Promise<TrendResult> {
@@ -47,7 +47,7 @@ export async function trendFor(q: Queryable, from: string, to: string, g: Granul
   return {
     granularity: g, from, to,
     points: trend(keep(days) as typeof days, keep(lastDays) as typeof lastDays, from, to, g),
-    cumulative: cumulativeByQuarter(keep(yearDays) as typeof yearDays, y).map((c, i) => ({ ...c, previous: prev[i]!.count })),
+    cumulative: cumulativeByQuarter(keep(yearDays) as typeof yearDays, y).map((c, i) => ({ ...c, previous: prev[i]!.count, changePct: changePercent(c.count, prev[i]!.count) })),
   };
 }
 

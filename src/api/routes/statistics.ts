@@ -192,7 +192,7 @@ export async function statisticsRoutes(app: FastifyInstance, ctx: RadarContext):
           properties: {
             granularity: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
             points: { type: 'array', items: { type: 'object', properties: { bucket: { type: 'string' }, count: { type: 'integer' }, internal: { type: 'integer' }, external: { type: 'integer' }, previous: { type: 'integer' } } } },
-            cumulative: { type: 'array', items: { type: 'object', properties: { quarter: { type: 'string' }, count: { type: 'integer' }, previous: { type: 'integer' } } } },
+            cumulative: { type: 'array', items: { type: 'object', properties: { quarter: { type: 'string' }, count: { type: 'integer' }, previous: { type: 'integer' }, changePct: nullableNumber } } },
           },
         },
         ...errorResponses,
