@@ -11,7 +11,7 @@ import {
   addDays, checkFindingTransition, checkRoundTransition, EDITABLE_ROUND_STATUSES, FINDING_DAYS, kstToday, requirePeriod,
   submissionGaps, type AnswerResult, type FindingSeverity, type FindingStatus, type RoundStatus,
 } from './model.js';
-import { summarise, type InspectionSummary } from './summary.js';
+import { ccmReadiness, summarise, type InspectionSummary } from './summary.js';
 import { loadDefaultTemplate, normaliseTemplate, type TemplateDef, type TemplateInput } from './template.js';
 
 // Self-inspection operations. Each change is one transaction holding the change
@@ -430,9 +430,19 @@ export async function getFindingDetail(db: Db, id: string): Promise<FindingDetai
   return { finding, answer, notes, cases, history };
 }
 
-export async function summary(db: Db, f: { period?: string; department?: string }, today = kstToday()): Promise<InspectionSummary & { filters: typeof f }> {
-  const period = f.period ? requirePeriod(f.period).id : undefined;
-  const filters = { period, department: f.department?.trim() || undefined };
-  const [rounds, findings] = await Promise.all([repo.roundTallies(db, filters), repo.findingFacts(db, filters)]);
-  return { ...summarise(rounds, findings, today), filters };
+/**
+ * The summary for a period and department. CCM readiness is "as of" the period: the
+ * latest reviewed round of each department whose period starts no later than the
+ * chosen one (a quarter without reviews yet still shows the readiness reached).
+ */
+export async function summary(db: Db, f: { period?: string; department?: string }, today = kstToday()): Promise<InspectionSummary & { filters: { period?: string; department?: string } }> {
+  const period = f.period ? requirePeriod(f.period) : undefined;
+  const department = f.department?.trim() || undefined;
+  const filters = { period: period?.id, department };
+  const [rounds, findings, upTo] = await Promise.all([
+    repo.roundTallies(db, filters), repo.findingFacts(db, filters), period ? repo.roundTallies(db, { department }) : Promise.resolve(null),
+  ]);
+  const s = summarise(rounds, findings, today);
+  if (period && upTo) s.ccm = ccmReadiness(upTo.filter((r) => r.periodStart <= period.start));
+  return { ...s, filters };
 }

@@ -368,5 +368,11 @@ describe.each(testDatabases)('self-inspection API ($name)', (tdb) => {
     expect(onlyB.body.overall.rate).toBe(0.6);
     expect(onlyB.body.findings.total).toBe(2);
     expect((await api(server, 'GET', '/api/inspections/summary?period=2026-Q9', undefined, as('analyst'))).status).toBe(400);
+    // CCM readiness is "as of" the period: A부 has no Q4 round yet, its Q3 review still counts.
+    const q4 = await api(server, 'GET', '/api/inspections/summary?period=2026-Q4&department=A부', undefined, as('analyst'));
+    expect(q4.body.rounds.total).toBe(0);
+    expect(q4.body.ccm).toMatchObject({ rounds: 1, compliant: 2, applicable: 2, rate: 1 });
+    const q2 = await api(server, 'GET', '/api/inspections/summary?period=2026-Q2', undefined, as('analyst'));
+    expect(q2.body.ccm).toMatchObject({ rounds: 0, rate: null });
   });
 });
