@@ -43,7 +43,7 @@ export async function surveySteps(e: E2eContext): Promise<void> {
     await page.locator('[data-testid=sv-card-nps-value]').waitFor();
     await page.locator('[data-testid=sv-preset-30d]').click();
     const x = expected();
-    await page.waitForFunction((v) => document.querySelector('[data-testid=sv-card-nps-value]')?.textContent === v, x.nps.toFixed(1));
+    await page.locator('[data-testid=sv-card-nps-value]').filter({ hasText: new RegExp(`^${x.nps.toFixed(1)}$`) }).waitFor();
     assert.equal(await text('sv-card-nps-value'), x.nps.toFixed(1));
     assert.equal(await text('sv-card-csat-value'), `${x.csat.toFixed(1)}%`);
     assert.equal(await text('sv-card-ces-value'), x.ces.toFixed(2));
@@ -84,7 +84,7 @@ export async function surveySteps(e: E2eContext): Promise<void> {
     assert.match(await text('sv-import-result'), /3/);
     assert.equal((await api('GET', '/api/surveys/facets')).total, before + 3);
     await page.keyboard.press('Escape');
-    await page.waitForFunction(() => document.querySelector('[data-testid=sv-card-nps-n]')?.textContent === 'n = 11');
+    await page.locator('[data-testid=sv-card-nps-n]').filter({ hasText: /^n = 11$/ }).waitFor();
   });
 
   await step('surveys: the demo year fills trends, breakdowns and benchmarks; Excel export carries the cards\' figures', async () => {
