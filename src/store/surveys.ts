@@ -130,18 +130,9 @@ export async function facets(q: Queryable): Promise<Facets> {
   return out;
 }
 
-export interface SurveyComment {
-  externalId: string;
-  metric: SurveyMetric;
-  score: number;
-  touchpoint: string;
-  product: string | null;
-  segment: string | null;
-  respondedAt: string;
+/** A stored response that has a comment, with what its links point at now. */
+export interface SurveyComment extends Omit<NewResponse, 'comment'> {
   comment: string;
-  callId: string | null;
-  customerId: string | null;
-  caseId: string | null;
   /** Set when the linked call is still stored (the console links to it then). */
   callExists: boolean;
   /** The linked case's reference (VOM-000123) when the case exists. */
