@@ -87,9 +87,16 @@ export async function inspectionSteps(e: E2eContext): Promise<void> {
     await page.fill('[data-testid=insp-f-note]', '스크립트 개정안 준법감시 심의 요청');
     await page.click('[data-testid=insp-f-add-note]');
     await page.locator('.insp-fmodal .notes li').first().waitFor();
+    // The complaint cases behind the shortfall: found by title and linked.
+    await page.fill('[data-testid=insp-f-case-q]', '리볼빙');
+    await page.locator('[data-testid=insp-f-link]').first().click();
+    await page.locator('[data-testid=insp-f-cases] li').first().waitFor();
     await page.locator('.insp-fmodal').evaluate((el) => el.scrollTo(0, 0));
     await page.waitForTimeout(200);
     await e.shot(page, '22c-inspection-finding');
+    const linked = await e.api('GET', `/api/inspections/findings?roundId=${roundId}`);
+    assert.equal(linked.items[0].caseCount, 1);
+    assert.equal(linked.items[0].severity, 'high');
     await page.keyboard.press('Escape');
   });
 

@@ -63,7 +63,9 @@ const AREA_COLORS: Record<string, string> = {
   complaint_handling: '#1c7ed6', disclosure: '#e8590c', advertising: '#f59f00', privacy: '#7048e8', vulnerable: '#0ca678', internal_control: '#495057', ccm: '#d6336c',
 };
 
-const pct = (r: number | null | undefined) => (r === null || r === undefined ? '—' : `${(r * 100).toFixed(1)}%`);
+/** A rate as a percentage with one decimal; charts use the same number so a bar and its table row agree. */
+const pct1 = (r: number) => Math.round(r * 1000) / 10;
+const pct = (r: number | null | undefined) => (r === null || r === undefined ? '—' : `${pct1(r).toFixed(1)}%`);
 const fill = (s: string, vars: Record<string, string | number>) => s.replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? ''));
 
 function periodLabel(p: string, lang: 'ko' | 'en'): string {
@@ -301,14 +303,14 @@ function SummaryPanel({ summary }: { summary: { data?: Summary; isLoading: boole
     const multiPeriod = new Set(rows.map((r) => r.period)).size > 1;
     return {
       animation: false,
-      grid: { left: 120, right: 40, top: 10, bottom: 24 },
+      grid: { left: 120, right: 40, top: 22, bottom: 24 },
       tooltip: { trigger: 'axis', valueFormatter: (v: number) => `${v}%` },
       xAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%', fontSize: 10 }, splitLine: { lineStyle: { color: '#eef1f5' } } },
       yAxis: { type: 'category', data: rows.map((r) => (multiPeriod ? `${r.department} (${periodLabel(r.period, lang)})` : r.department)), axisLabel: { fontSize: 11 } },
       series: [{
         type: 'bar', name: t('insp.rate'), barMaxWidth: 18, label: { show: true, position: 'right', formatter: '{c}%', fontSize: 11 },
-        data: rows.map((r) => ({ value: Math.round((r.rate ?? 0) * 1000) / 10, itemStyle: { color: (r.rate ?? 0) >= 0.9 ? '#2b8a3e' : (r.rate ?? 0) >= 0.75 ? '#f08c00' : '#d6336c', borderRadius: [0, 3, 3, 0] } })),
-        markLine: { symbol: 'none', lineStyle: { color: '#1f5fcf', type: 'dashed' }, label: { formatter: '90%', fontSize: 10 }, data: [{ xAxis: 90 }] },
+        data: rows.map((r) => ({ value: pct1(r.rate ?? 0), itemStyle: { color: (r.rate ?? 0) >= 0.9 ? '#2b8a3e' : (r.rate ?? 0) >= 0.75 ? '#f08c00' : '#d6336c', borderRadius: [0, 3, 3, 0] } })),
+        markLine: { symbol: 'none', lineStyle: { color: '#1f5fcf', type: 'dashed' }, label: { formatter: '90%', fontSize: 10, position: 'end' }, data: [{ xAxis: 90 }] },
       }],
     };
   }, [s, lang, t]);
