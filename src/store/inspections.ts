@@ -15,16 +15,8 @@ const iso = (v: unknown): string | null => (v === null || v === undefined ? null
 
 // ---- templates ----
 
-export interface TemplateItem {
-  itemId: string;
-  position: number;
-  area: Area;
-  textKo: string;
-  textEn: string;
-  guidance: string;
-  evidenceRequired: boolean;
-  ccm: boolean;
-}
+/** An item as stored: the checked template item (src/inspection/template.ts). */
+export type TemplateItem = TemplateItemDef;
 
 export interface TemplateVersion {
   id: string;
@@ -255,17 +247,22 @@ export interface RoundPatch {
 }
 
 export async function updateRound(q: Queryable, id: string, p: RoundPatch): Promise<void> {
-  const has = (k: keyof RoundPatch) => p[k] !== undefined;
-  await q.query(
-    `UPDATE inspection_rounds SET
-       title = CASE WHEN $2 THEN $3 ELSE title END,
-       owner_id = CASE WHEN $4 THEN $5 ELSE owner_id END,
-       assignee_id = CASE WHEN $6 THEN $7 ELSE assignee_id END,
-       due_date = CASE WHEN $8 THEN $9::date ELSE due_date END,
-       updated_at = now()
-     WHERE id = $1`,
-    [id, has('title'), p.title ?? null, has('ownerId'), p.ownerId ?? null, has('assigneeId'), p.assigneeId ?? null, has('dueDate'), p.dueDate ?? null],
-  );
+  await patchRow(q, 'inspection_rounds', id, { title: 'title', ownerId: 'owner_id', assigneeId: 'assignee_id', dueDate: 'due_date' }, p);
+}
+
+/**
+ * UPDATE of the fields given (undefined = unchanged) and updated_at. Table and
+ * column names come from the fixed maps of this file, never from input.
+ */
+async function patchRow<P extends object>(q: Queryable, table: string, id: string, columns: Record<keyof P & string, string>, p: P): Promise<void> {
+  const params: unknown[] = [id];
+  const sets: string[] = [];
+  for (const [key, column] of Object.entries(columns) as [keyof P & string, string][]) {
+    if (p[key] === undefined) continue;
+    params.push(p[key]);
+    sets.push(`${column} = $${params.length}`);
+  }
+  if (sets.length > 0) await q.query(`UPDATE ${table} SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, params);
 }
 
 /** Moves the round and stamps when (and by whom) it was started, submitted or reviewed. */
@@ -495,19 +492,7 @@ export interface FindingPatch {
 }
 
 export async function updateFinding(q: Queryable, id: string, p: FindingPatch): Promise<void> {
-  const has = (k: keyof FindingPatch) => p[k] !== undefined;
-  await q.query(
-    `UPDATE inspection_findings SET
-       title = CASE WHEN $2 THEN $3 ELSE title END,
-       severity = CASE WHEN $4 THEN $5 ELSE severity END,
-       owner_id = CASE WHEN $6 THEN $7 ELSE owner_id END,
-       due_date = CASE WHEN $8 THEN $9::date ELSE due_date END,
-       action_plan = CASE WHEN $10 THEN $11 ELSE action_plan END,
-       updated_at = now()
-     WHERE id = $1`,
-    [id, has('title'), p.title ?? null, has('severity'), p.severity ?? null, has('ownerId'), p.ownerId ?? null,
-      has('dueDate'), p.dueDate ?? null, has('actionPlan'), p.actionPlan ?? null],
-  );
+  await patchRow(q, 'inspection_findings', id, { title: 'title', severity: 'severity', ownerId: 'owner_id', dueDate: 'due_date', actionPlan: 'action_plan' }, p);
 }
 
 export async function setFindingStatus(q: Queryable, id: string, to: FindingStatus, by: string, resolution: string | null): Promise<void> {

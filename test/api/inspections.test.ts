@@ -85,6 +85,20 @@ describe.each(testDatabases)('self-inspection API ($name)', (tdb) => {
     expect((await db.query("SELECT count(*)::int AS n FROM audit_log WHERE action = 'inspection.template.installed'"))[0]!.n).toBe(1);
   });
 
+  it('documents every route in OpenAPI', async () => {
+    const doc = await api(server, 'GET', '/docs/json');
+    const paths = Object.keys(doc.body.paths).filter((p) => p.startsWith('/api/inspections'));
+    expect(paths).toEqual(expect.arrayContaining([
+      '/api/inspections/settings', '/api/inspections/templates', '/api/inspections/templates/{id}', '/api/inspections/templates/{id}/versions',
+      '/api/inspections/rounds', '/api/inspections/rounds/{id}', '/api/inspections/rounds/{id}/transition', '/api/inspections/rounds/{id}/answers/{itemId}',
+      '/api/inspections/rounds/{id}/answers/{itemId}/evidence', '/api/inspections/rounds/{id}/evidence/{evidenceId}', '/api/inspections/rounds/{id}/export.xlsx',
+      '/api/inspections/findings', '/api/inspections/findings/export.xlsx', '/api/inspections/findings/{id}', '/api/inspections/findings/{id}/transition',
+      '/api/inspections/findings/{id}/notes', '/api/inspections/findings/{id}/cases', '/api/inspections/findings/{id}/cases/{caseId}', '/api/inspections/summary',
+    ]));
+    const put = doc.body.paths['/api/inspections/rounds/{id}/answers/{itemId}'].put;
+    expect(put.requestBody.content['application/json'].schema.properties.result.enum).toEqual(['compliant', 'non_compliant', 'not_applicable']);
+  });
+
   it('publishes template edits as new versions; a published version never changes', async () => {
     const v1 = await template('tpl-versions', [{ id: 'A1', area: 'privacy' }, { id: 'A2', area: 'ccm', ccm: true }]);
     expect(v1).toMatchObject({ version: 1, itemCount: 2, ccmItemCount: 1 });
