@@ -115,7 +115,7 @@ export interface RoundInput {
 
 export async function createRound(db: Db, actor: Actor, input: RoundInput): Promise<repo.Round> {
   const period = requirePeriod(input.period);
-  const department = input.department.trim();
+  const department = clean(input.department);
   if (!department) throw badRequest('department_required', 'A round needs a department');
   checkDate(input.dueDate, 'dueDate');
   return db.tx(async (q) => {

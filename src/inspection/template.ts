@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { badRequest } from '../core/errors.js';
+import { redact } from '../privacy/redact.js';
 import { AREAS, type Area } from './model.js';
 
 // Checklist templates as they arrive (API body or the bundled file), checked
@@ -51,6 +52,9 @@ export const TEMPLATE_ID = /^[a-z0-9][a-z0-9-]{1,63}$/;
 export const ITEM_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 export const MAX_ITEMS = 200;
 
+// Free text like any other: personal data never reaches the tables.
+const text = (s: string | undefined) => redact((s ?? '').trim()).text;
+
 /** Checks a template; throws a 400 naming the first problem. */
 export function normaliseTemplate(input: TemplateInput, id: string): TemplateDef {
   if (!TEMPLATE_ID.test(id)) throw badRequest('invalid_template_id', `'${id}' is not a template id (lower-case letters, digits and dashes)`);
@@ -67,11 +71,11 @@ export function normaliseTemplate(input: TemplateInput, id: string): TemplateDef
     }
     if (!it.ko?.trim()) throw badRequest('item_text_required', `Item '${it.id}' needs its Korean text`, { itemId: it.id });
     return {
-      itemId: it.id, position: i + 1, area: it.area as Area, textKo: it.ko.trim(), textEn: (it.en ?? '').trim(), guidance: (it.guidance ?? '').trim(),
+      itemId: it.id, position: i + 1, area: it.area as Area, textKo: text(it.ko), textEn: text(it.en), guidance: text(it.guidance),
       evidenceRequired: it.evidenceRequired === true, ccm: it.ccm === true,
     };
   });
-  return { id, name: input.name.trim(), nameEn: (input.nameEn ?? '').trim(), description: (input.description ?? '').trim(), note: (input.note ?? '').trim(), items };
+  return { id, name: text(input.name), nameEn: text(input.nameEn), description: text(input.description), note: text(input.note), items };
 }
 
 const DEFAULT_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'default-template.json');

@@ -4,7 +4,8 @@ import type { RunningServer } from '../../src/api/server.js';
 import type { Db } from '../../src/store/db.js';
 import { addDays, kstToday } from '../../src/inspection/model.js';
 import { testDatabases } from '../helpers/databases.js';
-import { api, startTestServer } from '../helpers/server.js';
+import { ADMIN_TOKEN, api, startTestServer } from '../helpers/server.js';
+import { httpDemoApi, quarterOf, seedInspectionDemo } from '../../src/demo/inspections.js';
 
 // 자율 점검 through the real server: the bundled checklist, template versions,
 // a round from plan to review with answers, evidence and findings, the rules
@@ -144,6 +145,7 @@ describe.each(testDatabases)('self-inspection API ($name)', (tdb) => {
       { id: 'F3', area: 'disclosure' },
     ]);
     const r = await round('tpl-flow', '카드영업부', '2026-q4');
+    expect((await api(server, 'POST', '/api/inspections/rounds', { templateId: 'tpl-flow', department: '카드영업부 010-1234-5678', period: '2027', dueDate: '2027-12-31' }, as('officer'))).body.department).toBe('카드영업부 [전화번호]');
     expect(r).toMatchObject({ status: 'planned', period: '2026-Q4', periodStart: '2026-10-01', periodEnd: '2026-12-31', itemCount: 3, answered: 0, complianceRate: null });
     expect(r.ref).toMatch(/^INS-\d{6}$/);
     expect(r.title).toBe('2026년 4분기 카드영업부 자율점검');
@@ -203,6 +205,9 @@ describe.each(testDatabases)('self-inspection API ($name)', (tdb) => {
     expect([html.status, html.body.error.code]).toEqual([415, 'unsupported_evidence_type']);
     const empty = await api(server, 'POST', evPath, { filename: 'x.pdf', contentType: 'application/pdf', dataBase64: '' }, as('supervisor'));
     expect(empty.status).toBe(400);
+    const max = (await api(server, 'GET', '/api/inspections/settings', undefined, as('auditor'))).body.maxEvidenceBytes as number;
+    const big = await api(server, 'POST', evPath, { filename: 'big.pdf', contentType: 'application/pdf', dataBase64: Buffer.alloc(max + 1, 1).toString('base64') }, as('supervisor'));
+    expect([big.status, big.body.error.code]).toEqual([413, 'attachment_too_large']);
     expect(await count('inspection_evidence')).toBe(0);
     const ev = await api(server, 'POST', evPath, { filename: '권한검토.pdf', contentType: 'application/pdf', dataBase64: PDF }, as('supervisor'));
     expect(ev.status, JSON.stringify(ev.body)).toBe(201);
@@ -267,6 +272,12 @@ describe.each(testDatabases)('self-inspection API ($name)', (tdb) => {
     expect(back.body).toMatchObject({ finding: null, withdrawnFindingId: f.id });
     expect((await api(server, 'GET', `/api/inspections/findings/${f.id}`, undefined, as('auditor'))).status).toBe(404);
     expect(await auditActions(f.id)).toEqual(['inspection.finding.opened', 'inspection.finding.withdrawn']);
+
+    const edited = await api(server, 'PATCH', `/api/inspections/rounds/${r.id}`, { ownerId: userIds.officer, dueDate: '2026-12-24' }, as('officer'));
+    expect(edited.body).toMatchObject({ ownerId: userIds.officer, ownerName: 'officer 사용자', dueDate: '2026-12-24' });
+    const updated = (await db.query("SELECT details FROM audit_log WHERE target_id = $1 AND action = 'inspection.round.updated'", [r.id]))[0]!.details;
+    expect(updated.changes.dueDate.to).toBe('2026-12-24');
+    expect((await api(server, 'PATCH', `/api/inspections/rounds/${r.id}`, { assigneeId: 'ghost' }, as('officer'))).body.error.code).toBe('user_not_found');
 
     const g = (await answer(r.id, 'W2', 'non_compliant', '수신 동의 없는 문자 발송')).body.finding;
     expect((await api(server, 'POST', `/api/inspections/findings/${g.id}/transition`, { to: 'in_progress' }, as('supervisor'))).status).toBe(200);
@@ -390,3 +401,34 @@ describe.each(testDatabases)('self-inspection API ($name)', (tdb) => {
     expect(q2.body.ccm).toMatchObject({ rounds: 0, rate: null });
   });
 });
+
+describe('self-inspection demo data (pglite)', () => {
+  let server: RunningServer;
+  let drop: () => Promise<void>;
+  beforeAll(async () => {
+    const opened = await testDatabases[0]!.open();
+    drop = opened.drop;
+    server = await startTestServer(opened.db);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await drop?.();
+  });
+
+  it('fills rounds in every status and findings in every state through the API, and runs again without duplicates', async () => {
+    const demoApi = httpDemoApi(server.url, ADMIN_TOKEN);
+    const today = '2026-11-26';
+    const first = await seedInspectionDemo(demoApi, today);
+    expect(first).toEqual({ rounds: 7, skipped: 0, findings: 11 });
+    const rounds = (await api(server, 'GET', '/api/inspections/rounds')).body.items as any[];
+    expect(rounds.map((r) => r.status).sort()).toEqual(['in_progress', 'in_progress', 'planned', 'reviewed', 'reviewed', 'reviewed', 'submitted']);
+    expect(new Set(rounds.map((r) => r.period))).toEqual(new Set(['2026-Q3', '2026-Q4']));
+    const s = (await api(server, 'GET', '/api/inspections/summary?period=2026-Q3')).body;
+    expect(s.findings.byStatus).toEqual({ open: 3, in_progress: 2, resolved: 2, verified: 2 });
+    expect(s.findings.overdue).toBe(2);
+    expect(s.ccm.rounds).toBe(3);
+    expect(await seedInspectionDemo(demoApi, today)).toEqual({ rounds: 0, skipped: 7, findings: 0 });
+    expect(quarterOf('2026-01-15', -1)).toBe('2025-Q4');
+  });
+});
+
