@@ -87,6 +87,8 @@ export interface MonitoringMonth {
   alerts: number;
   casesOpened: number;
   recorded: repo.RecordedMonth | null;
+  /** The month has not ended yet (left out of the average and the change). */
+  partial: boolean;
 }
 
 const monthsBetween = (from: string, to: string): string[] => {
@@ -104,7 +106,7 @@ const nextMonth = (m: string) => (m.endsWith('-12') ? `${+m.slice(0, 4) + 1}-01`
  * month with alerts stored uses what the monitoring measured; a month without
  * uses the figure recorded for it (months before the system ran), else 0.
  */
-export async function monitoringVolume(q: Queryable, fromMonth: string, toMonth: string, tz: string): Promise<{ months: MonitoringMonth[]; total: number; averagePerMonth: number | null; changePct: number | null }> {
+export async function monitoringVolume(q: Queryable, fromMonth: string, toMonth: string, tz: string, currentMonth: string): Promise<{ months: MonitoringMonth[]; total: number; averagePerMonth: number | null; changePct: number | null }> {
   const [measured, recorded] = await Promise.all([
     repo.measuredMonitoring(q, `${fromMonth}-01`, `${nextMonth(toMonth)}-01`, tz),
     repo.recordedMonitoring(q, fromMonth, nextMonth(toMonth)),
@@ -112,12 +114,13 @@ export async function monitoringVolume(q: Queryable, fromMonth: string, toMonth:
   const months = monthsBetween(fromMonth, toMonth).map((month): MonitoringMonth => {
     const m = measured.find((x) => x.month === month);
     const r = recorded.find((x) => x.month === month) ?? null;
-    const base = { month, callsWithAlerts: m?.callsWithAlerts ?? 0, alerts: m?.alerts ?? 0, casesOpened: m?.casesOpened ?? 0, recorded: r };
+    const base = { month, callsWithAlerts: m?.callsWithAlerts ?? 0, alerts: m?.alerts ?? 0, casesOpened: m?.casesOpened ?? 0, recorded: r, partial: month >= currentMonth };
     if (m && m.alerts > 0) return { ...base, monitoredCases: m.callsWithAlerts, source: 'measured' };
     if (r) return { ...base, monitoredCases: r.monitoredCases, source: 'recorded' };
     return { ...base, monitoredCases: 0, source: 'none' };
   });
-  const withData = months.filter((m) => m.source !== 'none');
+  // A month still running would pull the average down and fake a fall: only ended months count.
+  const withData = months.filter((m) => m.source !== 'none' && !m.partial);
   const total = months.reduce((s, m) => s + m.monitoredCases, 0);
   const lastTwo = withData.slice(-2);
   return {

@@ -57,7 +57,7 @@ export async function statisticsWorkbook(input: {
       p.ranks.complaints, p.ranks.converted, p.ranks.complaintsChangePct, p.ranks.convertedChangePct, p.source]),
     [16, 6, 10, 10, 14, 14, 12, 12, 16, 16, 24], { 4: '0.00' });
   sheet(wb, '모니터링', ['월', '모니터링 건수', '출처', '알림 통화', '알림', '알림→사례'],
-    input.monitoring.map((m) => [m.month, m.monitoredCases, m.source === 'measured' ? '집계' : m.source === 'recorded' ? '입력' : '없음', m.callsWithAlerts, m.alerts, m.casesOpened]),
+    input.monitoring.map((m) => [m.month, m.monitoredCases, (m.source === 'measured' ? '집계' : m.source === 'recorded' ? '입력' : '없음') + (m.partial ? ' (진행 중)' : ''), m.callsWithAlerts, m.alerts, m.casesOpened]),
     [10, 14, 8, 12, 10, 12]);
   sheet(wb, '고객 수', ['기간', '고객 수', '비고', '수정자'], input.customerBase.map((c) => [c.period, c.customers, c.note, c.updatedBy]), [10, 14, 30, 14], { 2: '#,##0' });
   return Buffer.from(await wb.xlsx.writeBuffer());

@@ -337,7 +337,7 @@ export async function statisticsRoutes(app: FastifyInstance, ctx: RadarContext):
                 type: 'object',
                 properties: {
                   month: { type: 'string' }, monitoredCases: { type: 'integer' }, source: { type: 'string', enum: ['measured', 'recorded', 'none'] },
-                  callsWithAlerts: { type: 'integer' }, alerts: { type: 'integer' }, casesOpened: { type: 'integer' }, recorded: recordedMonthSchema,
+                  callsWithAlerts: { type: 'integer' }, alerts: { type: 'integer' }, casesOpened: { type: 'integer' }, recorded: recordedMonthSchema, partial: { type: 'boolean' },
                 },
               },
             },
@@ -352,7 +352,7 @@ export async function statisticsRoutes(app: FastifyInstance, ctx: RadarContext):
     const from = req.query.from ?? `${+to.slice(0, 4) - 1}-${to.slice(5, 7)}`;
     if (from > to) throw badRequest('invalid_range', '`from` must not be after `to`', { from, to });
     if ((+to.slice(0, 4) - +from.slice(0, 4)) * 12 + (+to.slice(5) - +from.slice(5)) >= 120) throw badRequest('range_too_long', 'At most 120 months', { from, to });
-    return monitoringVolume(db, from, to, tz);
+    return monitoringVolume(db, from, to, tz, today().slice(0, 7));
   });
 
   app.put<{ Params: { month: string }; Body: { monitoredCases: number; alerts?: number | null; casesOpened?: number | null; note?: string } }>('/api/statistics/monitoring/:month', {
@@ -548,7 +548,7 @@ export async function statisticsRoutes(app: FastifyInstance, ctx: RadarContext):
     const y = summary.period.year;
     const trend = await trendFor(db, `${y}-01-01`, `${y + 1}-01-01`, 'month', scope, tz);
     const peers = await peerComparison(db, periodId, companyName, tz);
-    const monitoring = await monitoringVolume(db, `${y}-01`, `${y}-12`, tz);
+    const monitoring = await monitoringVolume(db, `${y}-01`, `${y}-12`, tz, today().slice(0, 7));
     const actor = actorOf(req.principal);
     const buf = await statisticsWorkbook({ summary, trend, peers, monitoring: monitoring.months, customerBase: await repo.listCustomerBase(db), by: actor.name });
     await audit.appendAudit(db, actor, 'export.statistics', { type: 'export' }, { period: periodId, scope });

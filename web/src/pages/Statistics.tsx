@@ -30,7 +30,7 @@ interface Trend { points: { bucket: string; count: number; internal: number; ext
 type Measure = 'complaints' | 'converted' | 'complaintsChangePct' | 'convertedChangePct';
 interface Peer { company: string; period: string; isSelf: boolean; complaints: number | null; converted: number | null; complaintsChangePct: number | null; convertedChangePct: number | null; source: string; ranks: Record<Measure, number | null> }
 interface Peers { period: string; items: Peer[]; counts: Record<Measure, number>; selfComputed: boolean }
-interface Monitoring { months: { month: string; monitoredCases: number; source: 'measured' | 'recorded' | 'none'; callsWithAlerts: number; alerts: number; casesOpened: number }[]; total: number; averagePerMonth: number | null; changePct: number | null }
+interface Monitoring { months: { month: string; monitoredCases: number; source: 'measured' | 'recorded' | 'none'; callsWithAlerts: number; alerts: number; casesOpened: number; partial: boolean }[]; total: number; averagePerMonth: number | null; changePct: number | null }
 interface BaseEntry { period: string; customers: number; note: string; updatedBy: string; updatedAt: string }
 interface RowError { row: number; field: string; code: string; message: string }
 interface ImportView {
@@ -176,6 +176,13 @@ function Kpis({ s, year }: { s: Summary; year: number }) {
   );
 }
 
+/** A quarter that has not ended yet (its cumulative figure is still growing). */
+function running(quarter: string): boolean {
+  const today = kstDate();
+  const q = Math.ceil(+today.slice(5, 7) / 3);
+  return quarter === `${today.slice(0, 4)}-Q${q}`;
+}
+
 function TrendCard({ year, scope }: { year: string; scope: Scope }) {
   const { t } = useT();
   const q = useQuery<Trend>({ queryKey: ['st-trend', year, scope], queryFn: () => get(`/api/statistics/trend${qs({ granularity: 'month', from: `${year}-01-01`, to: `${+year + 1}-01-01`, scope })}`) });
@@ -197,13 +204,14 @@ function TrendCard({ year, scope }: { year: string; scope: Scope }) {
         <>
           <Chart option={option!} height={230} testId="st-trend-chart" />
           <table className="table table-compact st-cum" data-testid="st-cumulative">
-            <thead><tr><th>{t('st.cumulative')}</th>{q.data!.cumulative.map((c) => <th key={c.quarter} className="num">{t('st.cumQ').replace('{q}', c.quarter.slice(-1))}</th>)}</tr></thead>
+            <thead><tr><th>{t('st.cumulative')}</th>{q.data!.cumulative.map((c) => <th key={c.quarter} className="num" title={running(c.quarter) ? t('st.running') : undefined}>{t('st.cumQ').replace('{q}', c.quarter.slice(-1))}{running(c.quarter) ? <span className="st-running">*</span> : null}</th>)}</tr></thead>
             <tbody>
               <tr><td>{t('st.thisYear')}</td>{q.data!.cumulative.map((c) => <td key={c.quarter} className="num">{n(c.count)}</td>)}</tr>
               <tr className="muted"><td>{t('st.prevYear')}</td>{q.data!.cumulative.map((c) => <td key={c.quarter} className="num">{n(c.previous)}</td>)}</tr>
               <tr><td>{t('st.change')}</td>{q.data!.cumulative.map((c) => <td key={c.quarter} className="num"><Change pct={c.changePct} /></td>)}</tr>
             </tbody>
           </table>
+          {q.data!.cumulative.some((c) => running(c.quarter)) ? <div className="small muted st-note">* {t('st.running')}</div> : null}
         </>
       )}
     </Card>
@@ -261,7 +269,8 @@ function PeersCard({ period, writer }: { period: string; writer: boolean }) {
   const qc = useQueryClient();
   const q = useQuery<Peers>({ queryKey: ['st-peers', period], queryFn: () => get(`/api/statistics/peers${qs({ period })}`) });
   const [editing, setEditing] = useState<Partial<Peer> | null>(null);
-  const items = q.data?.items ?? [];
+  // Best first: by rank on the complaints change (how the association's table reads), unranked last.
+  const items = [...(q.data?.items ?? [])].sort((a, b) => (a.ranks.complaintsChangePct ?? 99) - (b.ranks.complaintsChangePct ?? 99) || (a.ranks.convertedChangePct ?? 99) - (b.ranks.convertedChangePct ?? 99));
   const others = items.filter((p) => !(p.isSelf && p.complaintsChangePct === null && p.convertedChangePct === null));
   const option = useMemo(() => {
     const rows = [...others].sort((a, b) => (a.complaintsChangePct ?? 0) - (b.complaintsChangePct ?? 0)).reverse();
@@ -303,22 +312,24 @@ function PeersCard({ period, writer }: { period: string; writer: boolean }) {
                 <th>{t('st.col.company')}</th><th className="num">{t('st.col.complaints')}</th><th className="num">{t('st.col.converted')}</th>
                 <th className="num">{t('st.col.complaintsChange')}</th><th className="num">{t('st.col.rank')}</th>
                 <th className="num">{t('st.col.convertedChange')}</th><th className="num">{t('st.col.rank')}</th>
-                <th>{t('st.col.source')}</th>{writer ? <th /> : null}
+                {writer ? <th /> : null}
               </tr>
             </thead>
             <tbody>
               {items.map((p) => (
                 <tr key={p.company} className={p.isSelf ? 'st-self' : ''} data-testid={p.isSelf ? 'st-peer-self' : undefined}>
-                  <td>{p.isSelf ? <b>★ {p.company}</b> : p.company}{p.isSelf ? <span className="badge">{t('st.self')}</span> : null}</td>
+                  <td>
+                    {p.isSelf ? <b>★ {p.company}</b> : p.company}{p.isSelf ? <span className="badge">{t('st.self')}</span> : null}
+                    <div className="st-source">{p.source === 'computed' ? t('st.computed') : p.source}</div>
+                  </td>
                   <td className="num">{n(p.complaints)}</td><td className="num">{two(p.converted)}</td>
                   <td className="num"><Change pct={p.complaintsChangePct} /></td>
                   <td className="num st-rank" data-testid={p.isSelf ? 'st-self-rank-complaints' : undefined}>{rank(p, 'complaintsChangePct')}<span className="muted small"> / {q.data!.counts.complaintsChangePct}</span></td>
                   <td className="num"><Change pct={p.convertedChangePct} /></td>
                   <td className="num st-rank" data-testid={p.isSelf ? 'st-self-rank-converted' : undefined}>{rank(p, 'convertedChangePct')}<span className="muted small"> / {q.data!.counts.convertedChangePct}</span></td>
-                  <td className="small muted">{p.source === 'computed' ? t('st.computed') : p.source}</td>
                   {writer ? (
-                    <td className="nowrap">
-                      {p.source !== 'computed' ? <><button className="link-btn" onClick={() => setEditing(p)}>{t('st.peerEdit')}</button> · <button className="link-btn" onClick={() => remove(p)}>{t('st.peerDelete')}</button></> : null}
+                    <td className="st-actions">
+                      {p.source !== 'computed' ? <><button className="icon-btn st-icon" title={t('st.peerEdit')} aria-label={t('st.peerEdit')} onClick={() => setEditing(p)}>✎</button><button className="icon-btn st-icon" title={t('st.peerDelete')} aria-label={t('st.peerDelete')} onClick={() => remove(p)}>×</button></> : null}
                     </td>
                   ) : null}
                 </tr>
@@ -384,8 +395,8 @@ function MonitoringCard() {
     yAxis: { type: 'value', minInterval: 1 },
     series: [{
       type: 'bar', barMaxWidth: 26, name: t('st.monitoring'),
-      data: q.data.months.map((m) => ({ value: m.monitoredCases, itemStyle: { color: m.source === 'measured' ? '#1f5fcf' : '#91a7c6' } })),
-      markLine: q.data.averagePerMonth === null ? undefined : { symbol: 'none', data: [{ yAxis: q.data.averagePerMonth, name: t('st.avg') }], lineStyle: { color: '#e8590c', type: 'dashed' }, label: { formatter: `${t('st.avg')} {c}` } },
+      data: q.data.months.map((m) => ({ value: m.monitoredCases, itemStyle: { color: m.source === 'measured' ? '#1f5fcf' : '#91a7c6', opacity: m.partial ? 0.45 : 1 } })),
+      markLine: q.data.averagePerMonth === null ? undefined : { symbol: 'none', data: [{ yAxis: q.data.averagePerMonth, name: t('st.avg') }], lineStyle: { color: '#e8590c', type: 'dashed' }, label: { position: 'insideEndTop', color: '#e8590c', formatter: `${t('st.avg')} {c}` } },
     }],
   }), [q.data, t]);
   return (
@@ -441,9 +452,9 @@ function BaseCard({ writer }: { writer: boolean }) {
             <tbody>
               {q.data!.items.map((b) => (
                 <tr key={b.period}>
-                  <td className="mono">{b.period}</td><td className="num">{n(b.customers)}</td><td className="small">{b.note}</td>
-                  <td className="small muted">{b.updatedBy} · {fmtDateTime(b.updatedAt)}</td>
-                  {writer ? <td><button className="link-btn" onClick={() => setF({ period: b.period, customers: String(b.customers), note: b.note })}>{t('st.peerEdit')}</button> · <button className="link-btn" onClick={() => remove(b.period)}>{t('st.delete')}</button></td> : null}
+                  <td className="mono nowrap">{b.period}</td><td className="num">{n(b.customers)}</td><td className="small st-ellipsis" title={b.note}>{b.note}</td>
+                  <td className="small muted nowrap" title={`${b.updatedBy} · ${fmtDateTime(b.updatedAt)}`}>{fmtDateTime(b.updatedAt).slice(0, 10)}</td>
+                  {writer ? <td className="st-actions"><button className="icon-btn st-icon" title={t('st.peerEdit')} aria-label={t('st.peerEdit')} onClick={() => setF({ period: b.period, customers: String(b.customers), note: b.note })}>✎</button><button className="icon-btn st-icon" title={t('st.delete')} aria-label={t('st.delete')} onClick={() => remove(b.period)}>×</button></td> : null}
                 </tr>
               ))}
             </tbody>
@@ -505,6 +516,8 @@ function ImportDialog({ onClose }: { onClose(): void }) {
       if (alive.current) { setPhase('idle'); qc.invalidateQueries({ queryKey: ['st-imports'] }); }
     }
   };
+  const fieldLabel = (f: string) => { const k = `st.field.${f}`; const v = t(k); return v === k ? f : v; };
+  const errLabel = (c: string) => { const k = `st.err.${c}`; const v = t(k); return v === k ? '' : v; };
   const pct = result && result.progress.total > 0 ? Math.round((result.progress.processed / result.progress.total) * 100) : 0;
   return (
     <Modal title={t('st.imp.title')} onClose={onClose} footer={<>
@@ -551,7 +564,14 @@ function ImportDialog({ onClose }: { onClose(): void }) {
             <div className="st-errors-scroll">
               <table className="table table-compact">
                 <thead><tr><th>{t('st.imp.col.row')}</th><th>{t('st.imp.col.field')}</th><th>{t('st.imp.col.code')}</th><th>{t('st.imp.col.message')}</th></tr></thead>
-                <tbody>{rowErrors.errors.map((e, i) => <tr key={i}><td className="num">{e.row}</td><td className="mono">{e.field}</td><td className="mono small">{e.code}</td><td className="small">{e.message}</td></tr>)}</tbody>
+                <tbody>{rowErrors.errors.map((e, i) => (
+                  <tr key={i}>
+                    <td className="num">{e.row}</td>
+                    <td>{fieldLabel(e.field)} <span className="mono small muted">{e.field}</span></td>
+                    <td>{errLabel(e.code)} <div className="mono small muted">{e.code}</div></td>
+                    <td className="small">{e.message}</td>
+                  </tr>
+                ))}</tbody>
               </table>
             </div>
           ) : null}

@@ -41,6 +41,16 @@ const ko: Record<string, string> = {
   'st.imp.status.completed': '완료', 'st.imp.status.validated': '검증', 'st.imp.status.rejected': '거부', 'st.imp.status.running': '진행 중', 'st.imp.status.failed': '실패',
   'st.imp.unknownColumns': '인식하지 못한 열 (무시함)', 'st.imp.pick': '파일을 선택하세요', 'st.imp.close': '닫기',
   'st.peer.company': '회사', 'st.peer.period': '기간', 'st.peer.isSelf': '당사', 'st.peer.hint': '증감률은 공시된 % 값 (예: 31 = +31%)',
+  'st.running': '진행 중인 분기 (아직 끝나지 않음)',
+  'st.field.externalId': '접수번호', 'st.field.receivedOn': '접수일', 'st.field.channel': '채널', 'st.field.product': '상품', 'st.field.type': '유형',
+  'st.field.cause': '원인', 'st.field.scope': '대내외', 'st.field.externalBody': '외부기관', 'st.field.severity': '중요도', 'st.field.status': '상태',
+  'st.field.customerId': '고객번호', 'st.field.caseId': 'VOM 사례', 'st.field.summary': '내용', 'st.field.company': '회사', 'st.field.period': '기간',
+  'st.field.customers': '고객 수', 'st.field.complaints': '민원 건수', 'st.field.converted': '환산 건수', 'st.field.complaintsChangePct': '건수 증감률',
+  'st.field.convertedChangePct': '환산 증감률', 'st.field.isSelf': '당사', 'st.field.note': '비고',
+  'st.err.required': '필수 값 없음', 'st.err.unknown_value': '알 수 없는 값', 'st.err.invalid_date': '날짜 형식 오류', 'st.err.future_date': '미래 날짜',
+  'st.err.invalid_number': '숫자 오류', 'st.err.too_long': '너무 김', 'st.err.duplicate_in_file': '파일 내 중복', 'st.err.missing_column': '열 없음',
+  'st.err.external_body_required': '외부기관 필요', 'st.err.external_body_not_allowed': '대내 민원에 외부기관', 'st.err.unknown_case': '없는 VOM 사례',
+  'st.err.invalid_id': '번호 형식 오류', 'st.err.invalid_period': '기간 형식 오류', 'st.err.invalid_value': '값 오류',
 };
 
 const en: Record<string, string> = {
@@ -85,6 +95,16 @@ const en: Record<string, string> = {
   'st.imp.status.completed': 'Done', 'st.imp.status.validated': 'Validated', 'st.imp.status.rejected': 'Rejected', 'st.imp.status.running': 'Running', 'st.imp.status.failed': 'Failed',
   'st.imp.unknownColumns': 'Columns not recognised (ignored)', 'st.imp.pick': 'Choose a file', 'st.imp.close': 'Close',
   'st.peer.company': 'Company', 'st.peer.period': 'Period', 'st.peer.isSelf': 'Us', 'st.peer.hint': 'Changes in percent as published (31 = +31%)',
+  'st.running': 'Quarter still running',
+  'st.field.externalId': 'External id', 'st.field.receivedOn': 'Received', 'st.field.channel': 'Channel', 'st.field.product': 'Product', 'st.field.type': 'Type',
+  'st.field.cause': 'Cause', 'st.field.scope': 'Scope', 'st.field.externalBody': 'External body', 'st.field.severity': 'Severity', 'st.field.status': 'Status',
+  'st.field.customerId': 'Customer', 'st.field.caseId': 'VOM case', 'st.field.summary': 'Summary', 'st.field.company': 'Company', 'st.field.period': 'Period',
+  'st.field.customers': 'Customers', 'st.field.complaints': 'Complaints', 'st.field.converted': 'Converted', 'st.field.complaintsChangePct': 'Complaints change',
+  'st.field.convertedChangePct': 'Converted change', 'st.field.isSelf': 'Us', 'st.field.note': 'Note',
+  'st.err.required': 'Missing', 'st.err.unknown_value': 'Unknown value', 'st.err.invalid_date': 'Bad date', 'st.err.future_date': 'Future date',
+  'st.err.invalid_number': 'Bad number', 'st.err.too_long': 'Too long', 'st.err.duplicate_in_file': 'Duplicate in file', 'st.err.missing_column': 'Missing column',
+  'st.err.external_body_required': 'External body needed', 'st.err.external_body_not_allowed': 'Internal with a body', 'st.err.unknown_case': 'No such case',
+  'st.err.invalid_id': 'Bad id', 'st.err.invalid_period': 'Bad period', 'st.err.invalid_value': 'Bad value',
 };
 
 export const STATISTICS_TEXT: { ko: Record<string, string>; en: Record<string, string> } = { ko, en };
