@@ -506,7 +506,10 @@ function RoundPage({ id }: { id: string }) {
         <div className="head-actions">
           <button className="btn" onClick={exportXlsx} disabled={exporting} data-testid="insp-round-xlsx">{exporting ? <Spinner /> : '⤓'} {t('insp.roundXlsx')}</button>
           {writer && r.status === 'planned' ? <button className="btn btn-primary" onClick={start} data-testid="insp-start">{t('insp.start')}</button> : null}
-          {writer && r.status === 'in_progress' ? <button className="btn btn-primary" onClick={() => setMoving('submitted')} data-testid="insp-submit">{t('insp.submit')}</button> : null}
+          {writer && r.status === 'in_progress' ? (
+            <button className="btn btn-primary" onClick={() => setMoving('submitted')} data-testid="insp-submit"
+              disabled={d.gaps.unanswered.length + d.gaps.missingEvidence.length > 0} title={d.gaps.unanswered.length + d.gaps.missingEvidence.length > 0 ? t('insp.submitBlocked') : undefined}>{t('insp.submit')}</button>
+          ) : null}
           {writer && r.status === 'submitted' ? <>
             <button className="btn" onClick={() => setMoving('in_progress')} data-testid="insp-return">{t('insp.return')}</button>
             <button className="btn btn-primary" onClick={() => setMoving('reviewed')} data-testid="insp-review">{t('insp.review')}</button>
