@@ -90,8 +90,8 @@ export async function surveySteps(e: E2eContext): Promise<void> {
   await step('surveys: the demo year fills trends, breakdowns and benchmarks; Excel export carries the cards\' figures', async () => {
     await seedSurveyDemo(api);
     await page.reload();
-    await page.locator('[data-testid=sv-preset-12m]').click();
-    await page.locator('[data-testid=sv-card-nps-value]').waitFor();
+    // The default view: the last 90 days weekly, against the 90 days before.
+    await page.locator('[data-testid=sv-card-nps-change]').waitFor();
     await page.locator('[data-testid=sv-breakdown-chart] canvas').waitFor();
     await page.locator('[data-testid=sv-bench-chart] canvas').waitFor();
     await page.waitForTimeout(400);

@@ -200,11 +200,11 @@ export function SurveysPage(_props: { focusId?: string }) {
   const me = useMe();
   const writer = can(me, 'surveys:write');
   const today = kstDate();
-  const [preset, setPreset] = useState<Preset>('12m');
+  const [preset, setPreset] = useState<Preset>('90d');
   const [custom, setCustom] = useState(() => presetDays('90d', today));
   const [filter, setFilter] = useState<{ touchpoint?: string; product?: string; segment?: string }>({});
   const [compare, setCompare] = useState<'previous' | 'year'>('previous');
-  const [granularity, setGranularity] = useState<'week' | 'month' | 'quarter'>('month');
+  const [granularity, setGranularity] = useState<'week' | 'month' | 'quarter'>('week');
   const [importing, setImporting] = useState(false);
   const [exporting, setExporting] = useState(false);
 
@@ -244,9 +244,9 @@ export function SurveysPage(_props: { focusId?: string }) {
             <span className="muted">~</span>
             <input type="date" value={custom.to} min={custom.from} max={today} onChange={(e) => e.target.value && setCustom({ ...custom, to: e.target.value })} aria-label={t('sv.to')} />
           </span>
-        ) : <span className="small muted" data-testid="sv-period">{days.from} ~ {days.to}</span>}
+        ) : null}
         {(['touchpoint', 'product', 'segment'] as Dimension[]).map((d) => (
-          <select key={d} value={filter[d] ?? ''} onChange={(e) => setFilter({ ...filter, [d]: e.target.value || undefined })} data-testid={`sv-filter-${d}`} aria-label={t(`sv.dim.${d}`)}>
+          <select key={d} className="sv-dim-select" value={filter[d] ?? ''} onChange={(e) => setFilter({ ...filter, [d]: e.target.value || undefined })} data-testid={`sv-filter-${d}`} aria-label={t(`sv.dim.${d}`)}>
             <option value="">{t(`sv.dim.${d}`)}: {t('sv.all')}</option>
             {(f?.[d] ?? []).map((o) => <option key={o.value} value={o.value}>{o.value} ({o.n})</option>)}
           </select>
@@ -264,11 +264,11 @@ export function SurveysPage(_props: { focusId?: string }) {
           <div className="kpis sv-kpis" data-testid="sv-cards">
             {METRICS.map((m) => <MetricCard key={m} m={m} data={overview.data!.metrics[m]} />)}
           </div>
-          {overview.data!.compare ? (
-            <div className="small muted sv-compare-note">
-              {t('sv.comparedWith')} {fmtDateTime(overview.data!.compare.from).slice(0, 10)} ~ {fmtDateTime(new Date(Date.parse(overview.data!.compare.to) - 1).toISOString()).slice(0, 10)} · {t('sv.methodShort')}
-            </div>
-          ) : null}
+          <div className="small muted sv-compare-note" data-testid="sv-period">
+            {t('sv.period')} <b>{days.from} ~ {days.to}</b>
+            {overview.data!.compare ? <> · {t('sv.comparedWith')} {fmtDateTime(overview.data!.compare.from).slice(0, 10)} ~ {fmtDateTime(new Date(Date.parse(overview.data!.compare.to) - 1).toISOString()).slice(0, 10)}</> : null}
+            {' · '}{t('sv.methodShort')}
+          </div>
           <Card title={t('sv.trend')} actions={
             <div className="sv-seg sv-seg-sm">
               {(['week', 'month', 'quarter'] as const).map((g) => <button key={g} className={granularity === g ? 'active' : ''} onClick={() => setGranularity(g)} data-testid={`sv-gran-${g}`}>{t(`sv.gran.${g}`)}</button>)}
@@ -355,6 +355,7 @@ function BenchmarkCard({ writer }: { writer: boolean }) {
   const qc = useQueryClient();
   const [metric, setMetric] = useState<Metric>('nps');
   const [editing, setEditing] = useState<Partial<Benchmark> | null>(null);
+  const [allPeriods, setAllPeriods] = useState(false);
   const q = useQuery<{ periods: BenchPeriod[] }>({ queryKey: ['surveys', 'bench', metric], queryFn: () => get(`/api/surveys/benchmarks/compare?metric=${metric}`) });
   const latest = q.data?.periods[0];
   const option = useMemo(() => {
@@ -388,7 +389,7 @@ function BenchmarkCard({ writer }: { writer: boolean }) {
           <table className="table table-compact sv-table" data-testid="sv-bench-table">
             <thead><tr><th>{t('sv.bench.period')}</th><th>{t('sv.bench.subject')}</th><th>{t('sv.bench.source')}</th><th className="num">{t('sv.bench.value')}</th><th className="num">{t('sv.ours')}</th><th className="num">{t('sv.bench.diff')}</th>{writer ? <th /> : null}</tr></thead>
             <tbody>
-              {q.data!.periods.flatMap((p) => p.benchmarks.map((b) => (
+              {q.data!.periods.slice(0, allPeriods ? undefined : 2).flatMap((p) => p.benchmarks.map((b) => (
                 <tr key={b.id}>
                   <td className="nowrap">{b.period}</td>
                   <td>{b.subject} <span className="badge">{t(`sv.kind.${b.subjectKind}`)}</span></td>
@@ -406,6 +407,13 @@ function BenchmarkCard({ writer }: { writer: boolean }) {
               )))}
             </tbody>
           </table>
+          {q.data!.periods.length > 2 ? (
+            <div className="center" style={{ marginTop: 8 }}>
+              <button className="btn btn-sm btn-ghost" onClick={() => setAllPeriods(!allPeriods)} data-testid="sv-bench-all">
+                {allPeriods ? t('sv.bench.fewer') : `${t('sv.bench.allPeriods')} (${q.data!.periods.length})`}
+              </button>
+            </div>
+          ) : null}
         </>
       )}
       {editing ? <BenchmarkModal initial={editing} onClose={() => setEditing(null)} /> : null}
