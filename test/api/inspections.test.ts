@@ -6,6 +6,8 @@ import { addDays, kstToday } from '../../src/inspection/model.js';
 import { testDatabases } from '../helpers/databases.js';
 import { ADMIN_TOKEN, api, startTestServer } from '../helpers/server.js';
 import { httpDemoApi, quarterOf, seedInspectionDemo } from '../../src/demo/inspections.js';
+import { installDefaultTemplate } from '../../src/inspection/service.js';
+import { loadDefaultTemplate } from '../../src/inspection/template.js';
 
 // 자율 점검 through the real server: the bundled checklist, template versions,
 // a round from plan to review with answers, evidence and findings, the rules
@@ -284,6 +286,27 @@ describe.each(testDatabases)('self-inspection API ($name)', (tdb) => {
     const refused = await answer(r.id, 'W2', 'compliant');
     expect([refused.status, refused.body.error.code]).toEqual([409, 'finding_in_progress']);
     expect((await db.query("SELECT result FROM inspection_answers WHERE round_id = $1 AND item_id = 'W2'", [r.id]))[0]!.result).toBe('non_compliant');
+  });
+
+  it('keeps one finding and one bundled template when requests race (row locks, ON CONFLICT)', async () => {
+    await template('tpl-race', [{ id: 'R1', area: 'privacy' }]);
+    const r = await round('tpl-race', '경쟁부', '2026-Q4');
+    const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => answer(r.id, 'R1', 'non_compliant', `동시 응답 ${i}`)));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(new Set(answers.map((a) => a.body.finding.id)).size).toBe(1);
+    expect((await db.query('SELECT count(*)::int AS n FROM inspection_findings WHERE round_id = $1', [r.id]))[0]!.n).toBe(1);
+    const actions = await auditActions(r.id);
+    expect(actions.filter((a) => a === 'inspection.answer.recorded')).toHaveLength(6);
+    expect(actions.filter((a) => a === 'inspection.round.status_changed')).toHaveLength(1);
+
+    const again = await Promise.all([installDefaultTemplate(db), installDefaultTemplate(db), installDefaultTemplate(db)]);
+    expect(again).toEqual([false, false, false]);
+    const def = loadDefaultTemplate();
+    const fresh = { ...def, id: 'race-install' };
+    const raced = await Promise.all([installDefaultTemplate(db, fresh), installDefaultTemplate(db, fresh), installDefaultTemplate(db, fresh)]);
+    expect(raced.filter(Boolean)).toHaveLength(1);
+    expect((await db.query("SELECT count(*)::int AS n FROM inspection_template_items WHERE template_id = 'race-install'"))[0]!.n).toBe(def.items.length);
+    expect((await db.query("SELECT count(*)::int AS n FROM audit_log WHERE target_id = 'race-install'"))[0]!.n).toBe(1);
   });
 
   it('follows a finding up: plan, owner, overdue, notes, linked cases, resolve and verify', async () => {
