@@ -270,6 +270,13 @@ describe.each(testDatabases)('self-inspection API ($name)', (tdb) => {
     await template('tpl-withdraw', [{ id: 'W1', area: 'advertising' }, { id: 'W2', area: 'advertising' }]);
     const r = await round('tpl-withdraw', '마케팅부', '2026-Q4');
     const f = (await answer(r.id, 'W1', 'non_compliant', '심의필 번호 누락')).body.finding;
+    const ev = await api(server, 'POST', `/api/inspections/rounds/${r.id}/answers/W1/evidence`, { filename: '광고.png', contentType: 'image/png', dataBase64: PDF }, as('supervisor'));
+    expect(ev.status).toBe(201);
+    expect((await api(server, 'DELETE', `/api/inspections/rounds/${r.id}/evidence/${ev.body.id}`, undefined, as('auditor'))).status).toBe(403);
+    expect((await api(server, 'DELETE', `/api/inspections/rounds/${r.id}/evidence/${ev.body.id}`, undefined, as('supervisor'))).status).toBe(204);
+    expect((await api(server, 'DELETE', `/api/inspections/rounds/${r.id}/evidence/${ev.body.id}`, undefined, as('supervisor'))).body.error.code).toBe('evidence_not_found');
+    expect((await db.query('SELECT count(*)::int AS n FROM inspection_evidence WHERE round_id = $1', [r.id]))[0]!.n).toBe(0);
+    expect(await auditActions(r.id)).toContain('inspection.evidence.removed');
     const back = await answer(r.id, 'W1', 'compliant', '재확인 결과 심의필 표시됨');
     expect(back.body).toMatchObject({ finding: null, withdrawnFindingId: f.id });
     expect((await api(server, 'GET', `/api/inspections/findings/${f.id}`, undefined, as('auditor'))).status).toBe(404);
