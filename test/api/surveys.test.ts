@@ -132,6 +132,11 @@ describe.each(testDatabases)('consumer evaluation API ($name)', (tdb) => {
     expect(real.body).toMatchObject({ received: 3, created: 2, unchanged: 1, dryRun: false });
     expect(await responses()).toBe(before + 2);
     expect((await api(server, 'POST', '/api/surveys/responses/batch', { items: [] }, as.analyst)).body.error.code).toBe('batch_size');
+    // A full batch of the longest Korean comments (≈6.5 MB) is taken, not refused as too large.
+    const full = Array.from({ length: 1000 }, (_, i) => ({ externalId: `full-${i}`, metric: 'ces', score: 4, touchpoint: '앱', respondedAt: '2026-08-03T10:00:00+09:00', comment: '가'.repeat(2000) }));
+    const big = await api(server, 'POST', '/api/surveys/responses/batch', { items: full, dryRun: true }, as.analyst);
+    expect(big.status).toBe(200);
+    expect(big.body.created).toBe(1000);
   });
 
   it('a CSV with one bad row is refused with its row, field and code; the good file imports, once', async () => {

@@ -97,6 +97,7 @@ const fileBody = {
   },
 } as const;
 const fileBodyLimit = Math.ceil(FILE_LIMITS.bytes / 3) * 4 + 4096;
+const BATCH_BODY_LIMIT = 8 * 1024 * 1024;
 
 interface FilterQuery { from?: string; to?: string; touchpoint?: string; product?: string; segment?: string }
 interface FileBody { filename: string; format?: string; dataBase64: string; dryRun?: boolean }
@@ -146,7 +147,8 @@ export async function surveyRoutes(app: FastifyInstance, ctx: RadarContext) {
   });
 
   app.post<{ Body: { items: unknown[]; dryRun?: boolean } }>('/api/surveys/responses/batch', {
-    preHandler: write, attachValidation: true,
+    // A full batch of 2,000-character Korean comments is ~6.5 MB (3 bytes a syllable): far above the server's default body limit.
+    preHandler: write, attachValidation: true, bodyLimit: BATCH_BODY_LIMIT,
     schema: {
       tags: ['surveys'],
       summary: `Add up to ${LIMITS.batch} responses at once, all or nothing: any bad item refuses the batch (400 invalid_responses, details.errors[] with row = 1-based item, field, code, message)`,
