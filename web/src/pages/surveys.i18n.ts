@@ -39,10 +39,10 @@ export const SURVEYS_TEXT: { ko: Record<string, string>; en: Record<string, stri
   en: {
     'sv.title': 'Customer evaluation', 'sv.sub': 'CSAT · NPS · CES — by touchpoint, product and segment with 95% intervals, against outside benchmarks',
     'sv.total': 'responses', 'sv.count': '', 'sv.import': 'Import', 'sv.period': 'Period', 'sv.from': 'From', 'sv.to': 'To',
-    'sv.preset.30d': 'Last 30 days', 'sv.preset.90d': 'Last 90 days', 'sv.preset.quarter': 'This quarter', 'sv.preset.ytd': 'This year', 'sv.preset.12m': 'Last 12 months', 'sv.preset.custom': 'Custom',
+    'sv.preset.30d': '30 days', 'sv.preset.90d': '90 days', 'sv.preset.quarter': 'Quarter', 'sv.preset.ytd': 'Year to date', 'sv.preset.12m': '12 months', 'sv.preset.custom': 'Custom',
     'sv.all': 'all', 'sv.dim.touchpoint': 'Touchpoint', 'sv.dim.product': 'Product', 'sv.dim.segment': 'Segment',
     'sv.by.touchpoint': 'By touchpoint', 'sv.by.product': 'By product', 'sv.by.segment': 'By segment',
-    'sv.compare': 'Compare with', 'sv.compare.previous': 'vs the previous period', 'sv.compare.year': 'vs a year earlier',
+    'sv.compare': 'Compare with', 'sv.compare.previous': 'vs previous period', 'sv.compare.year': 'vs a year earlier',
     'sv.metric.nps': 'NPS (net promoter score)', 'sv.metric.csat': 'CSAT (% satisfied)', 'sv.metric.ces': 'CES (customer effort)',
     'sv.short.nps': 'NPS', 'sv.short.csat': 'CSAT', 'sv.short.ces': 'CES',
     'sv.secondary.csat': 'Mean score (1–5)', 'sv.secondary.ces': 'Easy (5–7)',
