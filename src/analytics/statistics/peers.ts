@@ -1,3 +1,5 @@
+import type { PeerInput } from './rows.js';
+
 // Peer comparison from published figures. Each company is ranked on each
 // measure among the companies that have a figure for it: rank 1 is the lowest
 // value (fewest complaints, smallest rise — the best place to be), equal values
@@ -7,15 +9,8 @@
 export const PEER_MEASURES = ['complaints', 'converted', 'complaintsChangePct', 'convertedChangePct'] as const;
 export type PeerMeasure = (typeof PEER_MEASURES)[number];
 
-export interface PeerFigure {
-  company: string;
-  period: string;
-  isSelf: boolean;
-  complaints: number | null;
-  converted: number | null;
-  complaintsChangePct: number | null;
-  convertedChangePct: number | null;
-  source: string;
+/** A company's published figures as stored: what an import row or the API gives, plus who changed it when. */
+export interface PeerFigure extends PeerInput {
   updatedBy: string;
   updatedAt: string;
 }
