@@ -445,7 +445,7 @@ function BaseCard({ writer }: { writer: boolean }) {
         </form>
       ) : null}
       {error ? <div className="form-error st-base-error">{error}</div> : null}
-      {q.isLoading ? <Loading /> : q.error ? <ErrorBox error={q.error} /> : q.data!.items.length === 0 ? <Empty icon="☺" title={t('st.baseNone')} hint={t('st.noBaseHint')} /> : (
+      {q.isLoading ? <Loading /> : q.error ? <ErrorBox error={q.error} /> : q.data!.items.length === 0 ? <Empty icon="☺" title={t('st.baseNone')} hint={writer ? t('st.baseNoneHint') : t('st.baseNoneRead')} /> : (
         <div className="st-base-scroll">
           <table className="table table-compact" data-testid="st-base-table">
             <thead><tr><th>{t('st.col.period')}</th><th className="num">{t('st.col.customers')}</th><th>{t('st.col.note')}</th><th>{t('st.col.updated')}</th>{writer ? <th /> : null}</tr></thead>
