@@ -267,13 +267,14 @@ describe.each(testDatabases)('consumer evaluation API ($name)', (tdb) => {
     await api(server, 'POST', '/api/surveys/responses/batch', {
       items: [
         { externalId: 'c-1', metric: 'csat', score: 1, touchpoint: '콜센터', respondedAt: octAt(20), comment: '주민번호 900101-1234568 불러줬는데 처리가 안 됐어요', callId: call.body.id, caseId: kase.body.id },
-        { externalId: 'c-2', metric: 'nps', score: 3, touchpoint: '앱', respondedAt: octAt(21), comment: '앱이 자주 멈춰요 test@example.com', callId: 'gone-call' },
+        { externalId: 'c-2', metric: 'nps', score: 3, touchpoint: '앱', segment: '010-3333-4444', respondedAt: octAt(21), comment: '앱이 자주 멈춰요 test@example.com', callId: 'gone-call' },
       ],
     }, as.analyst);
     const res = await api(server, 'GET', `/api/surveys/comments${q({ ...OCT, limit: '10' })}`, undefined, as.auditor);
     expect(res.body.total).toBe(2);
     expect(res.body.items.map((c: any) => c.externalId)).toEqual(['c-2', 'c-1']);
-    expect(res.body.items[0]).toMatchObject({ comment: '앱이 자주 멈춰요 [이메일]', callExists: false, caseRef: null });
+    // Labels are free text too: a phone number typed as a segment is not stored either.
+    expect(res.body.items[0]).toMatchObject({ comment: '앱이 자주 멈춰요 [이메일]', segment: '[전화번호]', callExists: false, caseRef: null });
     expect(res.body.items[1]).toMatchObject({ comment: '주민번호 [주민번호] 불러줬는데 처리가 안 됐어요', callExists: true, caseRef: kase.body.ref });
     const onlyNps = await api(server, 'GET', `/api/surveys/comments${q({ ...OCT, metric: 'nps' })}`, undefined, as.auditor);
     expect(onlyNps.body.items.map((c: any) => c.externalId)).toEqual(['c-2']);
@@ -304,19 +305,25 @@ describe.each(testDatabases)('consumer evaluation API ($name)', (tdb) => {
     expect(cmp.body.periods[0]).toMatchObject({ period: '2026-Q4', ours: { n: 11, headline: { value: 18.2 } } });
     expect(cmp.body.periods[0].benchmarks[0]).toMatchObject({ subject: '카드업 평균', value: 24.5, difference: -6.3 });
 
+    // A month sorts by the calendar: September 2026 is newer than Q3 2026 as a whole (both end on 1 October; it starts later).
+    const sep = await api(server, 'POST', '/api/surveys/benchmarks', { metric: 'nps', period: '2026-09', source: 'KMAC', subject: 'B카드', subjectKind: 'company', value: 20, note: '담당 kim@example.com' }, as.analyst);
+    expect(sep.body.note).toBe('담당 [이메일]');
     const imp = await api(server, 'POST', '/api/surveys/benchmarks/import', file('bench.csv', fixture('benchmarks.csv')), as.analyst);
     expect(imp.body).toEqual({ received: 3, created: 3, updated: 0, dryRun: false });
     const imp2 = await api(server, 'POST', '/api/surveys/benchmarks/import', file('bench.csv', fixture('benchmarks.csv'), { dryRun: true }), as.analyst);
     expect(imp2.body).toEqual({ received: 3, created: 0, updated: 3, dryRun: true });
     const badFile = await api(server, 'POST', '/api/surveys/benchmarks/import', file('b.csv', 'metric,period,source,subject,value\nnps,2026-Q3,x,y,101\n'), as.analyst);
     expect(badFile.body.error.details.errors).toEqual([expect.objectContaining({ row: 2, field: 'value', code: 'value_out_of_range' })]);
+    const order = await api(server, 'GET', '/api/surveys/benchmarks/compare?metric=nps', undefined, as.auditor);
+    expect(order.body.periods.map((p: any) => p.period)).toEqual(['2026-Q4', '2026-09', '2026-Q3']);
     const list = await api(server, 'GET', '/api/surveys/benchmarks?metric=nps&period=2026-Q3', undefined, as.auditor);
     expect(list.body.items.map((b: any) => [b.subject, b.subjectKind, b.value])).toEqual([['카드업 평균', 'industry', 28.5], ['A카드', 'company', 35]]);
 
     const del = await api(server, 'DELETE', `/api/surveys/benchmarks/${add.body.id}`, undefined, as.analyst);
     expect(del.status).toBe(200);
     expect((await api(server, 'DELETE', `/api/surveys/benchmarks/${add.body.id}`, undefined, as.analyst)).status).toBe(404);
-    for (const a of ['survey.benchmark_created', 'survey.benchmark_deleted', 'survey.benchmarks_imported']) expect(await audits(a)).toBe(1);
+    for (const a of ['survey.benchmark_deleted', 'survey.benchmarks_imported']) expect(await audits(a)).toBe(1);
+    expect(await audits('survey.benchmark_created')).toBe(2);
     expect(await audits('survey.benchmark_updated')).toBe(2);
   });
 

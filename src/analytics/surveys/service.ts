@@ -46,9 +46,12 @@ export function refuse(code: string, errors: readonly IndexedError[], rows: numb
   });
 }
 
+/** Personal data out of a free text before it is stored (labels too: a sheet may hold anything). */
+export const scrub = <T extends string | null | undefined>(s: T): T => (s ? (redact(s).text as T) : s);
+
 const toNew = (r: ResponseInput): repo.NewResponse => ({
-  externalId: r.externalId, metric: r.metric, score: r.score, touchpoint: r.touchpoint, product: r.product ?? null, segment: r.segment ?? null,
-  respondedAt: r.respondedAt, comment: r.comment ? redact(r.comment).text : null, callId: r.callId ?? null, customerId: r.customerId ?? null, caseId: r.caseId ?? null,
+  externalId: r.externalId, metric: r.metric, score: r.score, touchpoint: scrub(r.touchpoint), product: scrub(r.product ?? null), segment: scrub(r.segment ?? null),
+  respondedAt: r.respondedAt, comment: scrub(r.comment ?? null), callId: r.callId ?? null, customerId: r.customerId ?? null, caseId: r.caseId ?? null,
 });
 
 /** Validates every record, then stores them in one transaction (or, dry, only counts what would be new). */
@@ -162,13 +165,14 @@ export interface BenchmarkPeriod {
 /** For each period that has benchmarks of the metric (newest first): our value and theirs. */
 export async function benchmarkComparison(q: Queryable, metric: Metric, tz: string, limit = 8): Promise<BenchmarkPeriod[]> {
   const all = await repo.listBenchmarks(q, { metric });
-  const periods = [...groupBy(all, (b) => b.period)].slice(0, limit);
+  // Newest first by calendar, not by text ('2026-Q3' sorts after '2026-09' as a string); a month before its year.
+  const periods = [...groupBy(all, (b) => b.period)].map(([p, list]) => ({ period: p!, list, w: periodWindow(p!, tz) }))
+    .sort((a, b) => b.w.to.localeCompare(a.w.to) || b.w.from.localeCompare(a.w.from)).slice(0, limit);
   const out: BenchmarkPeriod[] = [];
-  for (const [period, list] of periods) {
-    const w = periodWindow(period!, tz);
+  for (const { period, list, w } of periods) {
     const ours = presentIndex(estimateIndex(metric, byMetric(await repo.histogram(q, { ...w, metric }))[metric]));
     const diff = (v: number) => (ours.headline ? roundHalfAway(ours.headline.value - v, headlineDigits(metric)) : null);
-    out.push({ period: period!, ...w, ours, benchmarks: list.map((b) => ({ ...b, difference: diff(b.value) })) });
+    out.push({ period, ...w, ours, benchmarks: list.map((b) => ({ ...b, difference: diff(b.value) })) });
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   benchmarkComparison, BENCHMARK_COLUMNS, breakdowns, checkBenchmark, checkResponse, checkWindow, FILE_FORMATS, FILE_LIMITS, formatOf,
-  GRANULARITIES, ingestResponses, LIMITS, METRICS, overview, readRecords, refuse, RESPONSE_COLUMNS, series, surveyWorkbook,
+  GRANULARITIES, ingestResponses, LIMITS, METRICS, overview, readRecords, refuse, RESPONSE_COLUMNS, scrub, series, surveyWorkbook,
   type BenchmarkInput, type CompareMode, type Filter, type Granularity, type IndexedError, type Metric, type Window,
 } from '../../analytics/surveys/index.js';
 import { badRequest, conflict, notFound } from '../../core/errors.js';
@@ -469,7 +469,7 @@ function checked<T>(c: { ok: true; value: T } | { ok: false; errors: { field: st
 
 const fullBenchmark = (raw: unknown): BenchmarkInput & { note: string | null } => {
   const v = checked(checkBenchmark(raw)) as BenchmarkInput;
-  return { ...v, note: v.note ?? null };
+  return { ...v, note: scrub(v.note ?? null) };
 };
 
 /** Rows of a benchmark file; a missing subject kind reads as 'industry' when the subject says 평균/업계, else 'company'. */
@@ -487,7 +487,7 @@ function checkBenchmarkRows(records: readonly { row: number; record: Record<stri
     const prev = seen.get(key);
     if (prev !== undefined) { errors.push({ row, field: 'subject', code: 'duplicate_benchmark', message: `the same metric, period, source and subject as row ${prev}` }); continue; }
     seen.set(key, row);
-    out.push({ ...b, note: b.note ?? null });
+    out.push({ ...b, note: scrub(b.note ?? null) });
   }
   if (errors.length > 0) throw refuse('invalid_file', errors, records.length, 'the benchmark file');
   return out;
