@@ -362,6 +362,21 @@ export async function finishImport(
   return rows[0] ? toImport(rows[0]) : null;
 }
 
+/**
+ * Imports still 'running' long after they began were cut off by a stopped
+ * server: their transaction rolled back, so nothing of them is stored. Say so,
+ * instead of showing them running for ever. Returns how many were marked.
+ */
+export async function failStaleImports(q: Queryable, olderThanMinutes: number): Promise<number> {
+  const rows = await q.query(
+    `UPDATE statistics_imports SET status = 'failed', finished_at = now(),
+       message = 'Interrupted: the server stopped before the import finished; nothing of it was stored. Import the file again.'
+     WHERE status = 'running' AND created_at < now() - make_interval(mins => $1) RETURNING id`,
+    [olderThanMinutes],
+  );
+  return rows.length;
+}
+
 export async function getImport(q: Queryable, id: string): Promise<ImportRecord | null> {
   const rows = await q.query('SELECT * FROM statistics_imports WHERE id = $1', [id]);
   return rows[0] ? toImport(rows[0]) : null;

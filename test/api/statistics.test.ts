@@ -276,6 +276,18 @@ describe.each(testDatabases)('statistics API ($name)', (tdb) => {
     expect(audit.body.items.find((a: any) => a.targetId === '2026-Q3').details).toEqual({ before: null, after: 11_950_000 });
   });
 
+  it('shows an import cut off by a stopped server as failed, not running for ever', async () => {
+    await ctx.server.ctx.db.query(
+      `INSERT INTO statistics_imports (id, kind, format, filename, dry_run, status, total_rows, created_by, created_at)
+       VALUES ('stale-1', 'complaints', 'csv', 'cut.csv', false, 'running', 50000, 'analyst', now() - interval '2 hours'),
+              ('fresh-1', 'complaints', 'csv', 'now.csv', false, 'running', 50000, 'analyst', now())`,
+    );
+    const stale = await asAnalyst('GET', '/api/statistics/imports/stale-1');
+    expect(stale.body).toMatchObject({ status: 'failed', message: expect.stringContaining('Interrupted') });
+    // One that began a moment ago may be running in another process: left alone.
+    expect((await asAnalyst('GET', '/api/statistics/imports/fresh-1')).body.status).toBe('running');
+  });
+
   it('documents the routes in OpenAPI and serves an import template', async () => {
     const doc = await api(ctx.server, 'GET', '/docs/json');
     const paths = Object.keys(doc.body.paths).filter((p) => p.startsWith('/api/statistics'));

@@ -25,6 +25,8 @@ const base64Limit = (bytes: number) => Math.ceil(bytes / 3) * 4 + 16_384;
 /** A small import finishes inside the request; a large one answers 202 and is polled. */
 const IMPORT_WAIT_MS = 3_000;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** An import running longer than this was cut off by a stopped server (100,000 rows take well under a minute). */
+const STALE_IMPORT_MINUTES = 30;
 
 const periodParam = { type: 'string', minLength: 4, maxLength: 12, pattern: '^\\d{4}(-(0[1-9]|1[0-2]|Q[1-4](-YTD)?))?$' } as const;
 const basePeriodParam = { type: 'string', pattern: BASE_PERIOD_RE.source } as const;
@@ -511,7 +513,10 @@ export async function statisticsRoutes(app: FastifyInstance, ctx: RadarContext):
       querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 } } },
       response: { 200: { type: 'object', properties: { items: { type: 'array', items: importSchema } } }, ...errorResponses },
     },
-  }, async (req) => ({ items: (await repo.listImports(db, req.query.limit ?? 20)).map((r) => view(r, tracker)) }));
+  }, async (req) => {
+    await repo.failStaleImports(db, STALE_IMPORT_MINUTES);
+    return { items: (await repo.listImports(db, req.query.limit ?? 20)).map((r) => view(r, tracker)) };
+  });
 
   app.get<{ Querystring: { kind: ImportKind } }>('/api/statistics/imports/template', {
     preHandler: read,
@@ -529,6 +534,7 @@ export async function statisticsRoutes(app: FastifyInstance, ctx: RadarContext):
       params: { type: 'object', properties: { id: idString } }, response: { 200: importSchema, ...errorResponses },
     },
   }, async (req) => {
+    await repo.failStaleImports(db, STALE_IMPORT_MINUTES);
     const rec = await repo.getImport(db, req.params.id);
     if (!rec) throw notFound('import_not_found', 'No such import');
     return view(rec, tracker);
