@@ -1,6 +1,6 @@
 // Demo data for 고객의 소리 (voice of customer board), through the HTTP API as
-// the website would post it: a month of posts from the homepage, the app,
-// survey free text and the panel (fictional customers; phone numbers and
+// the website would post it: posts from the homepage, the app,
+// survey free text and the panel over two months (fictional customers; phone numbers and
 // e-mails written in so the redaction shows), with card delivery complaints
 // rising in the last week, a few answered, one hidden and one turned into a case.
 
@@ -21,25 +21,25 @@ const DAY = 86_400_000;
 export const VOS_DEMO_POSTS: DemoPost[] = [
   { kind: 'complaint', channel: 'homepage', title: '결제 오류가 세 번째입니다', product: '플래티넘 카드', daysAgo: [0],
     body: '지난주부터 온라인 결제가 안 돼요. 고객센터에 세 번이나 전화했는데 해결이 안 됩니다. 이번에도 안 되면 금감원에 민원 넣겠습니다. 연락은 010-2345-6789로 주세요.' },
-  { kind: 'complaint', channel: 'app', title: '카드가 아직도 안 왔어요', daysAgo: [0, 1, 1, 2, 3, 4, 5, 6, 12],
+  { kind: 'complaint', channel: 'app', title: '카드가 아직도 안 왔어요', daysAgo: [0, 1, 1, 2, 3, 4, 5, 6, 12, 37, 52],
     body: '재발급 신청한 지 2주가 지났는데 카드 배송이 너무 늦어요. 배송 조회도 안 되고 언제 오는지 알 수가 없습니다.' },
-  { kind: 'complaint', channel: 'homepage', title: '이중 결제 환불 요청', product: '체크카드', daysAgo: [2, 16],
+  { kind: 'complaint', channel: 'homepage', title: '이중 결제 환불 요청', product: '체크카드', daysAgo: [2, 16, 34, 45, 57],
     body: '같은 가맹점에서 두 번 결제됐어요. 환불 안 해주면 소송하겠습니다. 메일 kim.minji@example.com 으로 처리 결과 알려 주세요.' },
-  { kind: 'suggestion', channel: 'app', title: '앱 로그인 개선 제안', daysAgo: [1, 9, 20],
+  { kind: 'suggestion', channel: 'app', title: '앱 로그인 개선 제안', daysAgo: [1, 9, 20, 31, 39, 44, 50, 56],
     body: '앱 업데이트 후 로그인이 안 되는 경우가 잦아요. 간편 비밀번호 오류가 나면 재설정 단계를 줄여 주세요. 금감원까지 갈 생각은 없고요, 개선만 부탁드립니다.' },
-  { kind: 'question', channel: 'homepage', title: '포인트 적립 문의', daysAgo: [3, 14, 22],
+  { kind: 'question', channel: 'homepage', title: '포인트 적립 문의', daysAgo: [3, 14, 22, 33, 46],
     body: '지난달 주유 할인 혜택이 적용이 안 됐어요. 포인트 적립이 누락된 것 같은데 확인 부탁드립니다.' },
-  { kind: 'complaint', channel: 'survey', title: '한도가 갑자기 줄었습니다', daysAgo: [4, 11, 18, 25],
+  { kind: 'complaint', channel: 'survey', title: '한도가 갑자기 줄었습니다', daysAgo: [4, 11, 18, 25, 32, 36, 41, 49, 55],
     body: '연체도 없는데 한도가 갑자기 줄었어요. 이유도 알려주지 않고 문자 한 통으로 끝내는 건 불친절합니다.' },
-  { kind: 'praise', channel: 'panel', title: '친절한 상담 감사합니다', daysAgo: [2, 8, 19],
+  { kind: 'praise', channel: 'panel', title: '친절한 상담 감사합니다', daysAgo: [2, 8, 19, 38, 53],
     body: '해외에서 카드를 분실했는데 분실 신고부터 긴급 재발급까지 상담사님이 끝까지 도와주셨어요. 감사합니다.' },
-  { kind: 'question', channel: 'app', title: '해외 결제 수수료 문의', daysAgo: [5, 13, 27],
+  { kind: 'question', channel: 'app', title: '해외 결제 수수료 문의', daysAgo: [5, 13, 27, 40, 47, 58],
     body: '해외 결제 수수료가 명세서에 두 줄로 나와요. 청구서에 나온 금액 기준이 궁금합니다.' },
   { kind: 'complaint', channel: 'homepage', title: '자동이체 출금일 오류', daysAgo: [6, 21],
     body: '통신비 자동이체가 두 번 빠져나갔어요. 확인 후 연락 주세요. 해결 안 되면 언론에 제보하겠습니다.' },
-  { kind: 'suggestion', channel: 'survey', title: '연회비 안내 개선', daysAgo: [7, 15, 26],
+  { kind: 'suggestion', channel: 'survey', title: '연회비 안내 개선', daysAgo: [7, 15, 26, 43],
     body: '연회비가 청구되기 전에 앱 알림으로 미리 알려 주면 좋겠어요. 카드 해지 방법도 찾기 쉽게 해 주세요.' },
-  { kind: 'complaint', channel: 'app', title: '결제 취소 환불이 늦어요', daysAgo: [8, 17, 24],
+  { kind: 'complaint', channel: 'app', title: '결제 취소 환불이 늦어요', daysAgo: [8, 17, 24, 35, 42, 51],
     body: '온라인 쇼핑몰 결제 취소를 했는데 환불이 일주일째 안 들어왔어요. 카드사에서 확인해 주세요.' },
   { kind: 'praise', channel: 'homepage', title: '앱이 편해졌어요', daysAgo: [10, 23],
     body: '이번 개편 후 명세서 보기가 훨씬 편해졌습니다. 계속 좋은 서비스 부탁드려요.' },

@@ -11,7 +11,7 @@ export async function vosSteps(e: E2eContext): Promise<void> {
   const ids: Record<string, string> = {};
 
   await step('vos: the website posts with a token scoped to vos:write (masked, flagged, idempotent)', async () => {
-    await seedVosDemo((m, p, b) => api(m, p, b)); // a month of board traffic for the topic panel
+    await seedVosDemo((m, p, b) => api(m, p, b)); // two months of board traffic for the topic panel
     const { token } = await api('POST', '/api/tokens', { name: '홈페이지 고객의 소리 연동', scopes: ['vos:write'] });
     const send = (body: Record<string, unknown>) => api('POST', '/api/vos/posts', body, token);
     const risky = await send({
@@ -42,7 +42,7 @@ export async function vosSteps(e: E2eContext): Promise<void> {
     assert.ok(body.includes('[전화번호]') && !body.includes('3456-7890'));
     assert.ok((await detail.locator('mark.hit-sev5').count()) >= 1, 'the threat is highlighted in the text');
     await page.locator('[data-testid=vos-topic-chart] canvas').waitFor();
-    await shot(page, '26-vos');
+    await shot(page, '26-vos', true);
   });
 
   await step('vos: answer a question (review first), hide a post only with a reason', async () => {

@@ -445,6 +445,14 @@ function TopicPanel({ topicLabel, onPick }: { topicLabel(id: string): string; on
               {active.filter((x) => x.count > 0).length > 6 ? <span><i style={{ background: '#adb5bd' }} />{t('vos.others')}</span> : null}
               <span><i className="vos-legend-line" />{t('vos.chartPosts')}</span>
             </div>
+            <div className="vos-period-kpis">
+              <div><div className="kpi-label">{t('vos.periodPosts')}</div><div className="kpi-value" data-testid="vos-period-posts">{s!.posts.count}</div><div className="small muted">{t('vos.t.previous')} {s!.posts.previous}</div></div>
+              <div><div className="kpi-label">{t('vos.risingCount')}</div><div className="kpi-value vos-up">{s!.rising.length}</div><div className="small muted">{s!.rising.slice(0, 2).map(topicLabel).join(', ') || '—'}</div></div>
+              <div>
+                <div className="kpi-label">{t('vos.t.kinds')}</div>
+                <div className="vos-legend vos-kind-legend">{KINDS.map((k) => <span key={k}><i style={{ background: KIND_COLORS[k] }} />{t(`vos.kind.${k}`)}</span>)}</div>
+              </div>
+            </div>
           </div>
           <table className="table table-compact" data-testid="vos-topic-table">
             <thead><tr><th>{t('vos.t.topic')}</th><th className="num">{t('vos.t.count')}</th><th className="num">{t('vos.t.previous')}</th><th className="num">{t('vos.t.change')}</th><th>{t('vos.t.kinds')}</th></tr></thead>
