@@ -229,6 +229,15 @@ describe.each(testDatabases)('voice-of-customer board API ($name)', (tdb) => {
     expect(audit.body.items[0].details.rows).toBe(flagged.body.total);
   });
 
+  it('documents every route in the OpenAPI document', async () => {
+    const doc = await api(server, 'GET', '/docs/json', undefined, analyst);
+    expect(doc.status).toBe(200);
+    for (const p of ['/api/vos/posts', '/api/vos/posts/{id}', '/api/vos/posts/{id}/answer', '/api/vos/posts/{id}/hide', '/api/vos/posts/{id}/case', '/api/vos/topics/summary', '/api/vos/export.xlsx']) {
+      expect(Object.keys(doc.body.paths), p).toContain(p);
+    }
+    expect(doc.body.paths['/api/vos/posts'].post.requestBody.content['application/json'].schema.required).toEqual(['externalId', 'channel', 'kind', 'title', 'body']);
+  });
+
   it('topic summary: counts per topic and kind in the period against the one before, rising topics', async () => {
     const today = kstDay(Date.now());
     const noon = (daysAgo: number) => new Date(Date.parse(`${today}T12:00:00+09:00`) - daysAgo * DAY).toISOString();
