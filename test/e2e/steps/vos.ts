@@ -83,6 +83,6 @@ export async function vosSteps(e: E2eContext): Promise<void> {
     assert.ok(kase.history.some((h: any) => h.type === 'linked' && h.details.kind === 'vos_post' && h.details.targetId === ids.risky), 'the case history names the post');
     await link.locator('a').click();
     await page.locator('[data-testid=history]').waitFor();
-    assert.ok((await page.locator('[data-testid=history]').innerText()).includes('vos_post'));
+    assert.ok((await page.locator('[data-testid=history]').innerText()).includes(`고객의 소리 ${post.ref}`), 'the case history names the post by its number');
   });
 }

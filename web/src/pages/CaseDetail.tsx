@@ -153,7 +153,7 @@ function describe(h: CaseDetail['history'][number], t: (k: string) => string): s
     case 'updated': return `${t('cases.edit')}: ${Object.keys(x.changes ?? {}).join(', ')}`;
     case 'note_added': return t('cases.addNote');
     case 'attachment_added': return `${t('cases.upload')}: ${x.filename}`;
-    case 'linked': return `${t('cases.links')}: ${x.kind} ${String(x.targetId).slice(0, 8)}`;
+    case 'linked': return `${t('cases.links')}: ${x.kind === 'vos_post' ? `${t('nav.vos')} ${x.ref}` : `${x.kind} ${String(x.targetId).slice(0, 8)}`}`;
     case 'repeat_contact': return `${t('alerts.repeat')}${x.automatic ? ` (${t('cases.auto')})` : ''}`;
     default: return h.type;
   }
