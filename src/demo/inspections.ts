@@ -108,7 +108,8 @@ export async function seedInspectionDemo(api: DemoApi, today = kstToday()): Prom
       });
     } catch (e) {
       // A round that exists already (the demo ran before) is left as it is.
-      if ((e as { status?: number }).status === 409 || / → 409 /.test((e as Error).message)) { out.skipped++; continue; }
+      // (Clients word errors differently: a status field, "→ 409", or ": 409 round_exists".)
+      if ((e as { status?: number }).status === 409 || /(→ |: )409\b|round_exists/.test((e as Error).message)) { out.skipped++; continue; }
       throw e;
     }
     out.rounds++;

@@ -458,6 +458,9 @@ describe('self-inspection demo data (pglite)', () => {
     expect(s.findings.overdue).toBe(2);
     expect(s.ccm.rounds).toBe(3);
     expect(await seedInspectionDemo(demoApi, today)).toEqual({ rounds: 0, skipped: 7, findings: 0 });
+    // A client that reports errors as "POST /path: 409 round_exists …" (the demo command's) is understood too.
+    const worded = async (m: string, p: string, b?: unknown) => demoApi(m, p, b).catch((e: Error) => { throw new Error(e.message.replace(/ → (\d+) /, ': $1 ')); });
+    expect(await seedInspectionDemo(worded, today)).toEqual({ rounds: 0, skipped: 7, findings: 0 });
     expect(quarterOf('2026-01-15', -1)).toBe('2025-Q4');
   });
 });
