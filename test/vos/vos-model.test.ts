@@ -4,6 +4,9 @@ import {
   checkPostInput, checkTransition, isRising, periodOf, riskOf, summarizeTopics, TRANSITIONS, VOS_STATUSES, type CountRow, type PostHit,
 } from '../../src/vos/index.js';
 import { ALL_POSTS, NO_TOPIC } from '../../src/vos/topics.js';
+import { subscriptionWants } from '../../src/delivery/match.js';
+import { postEventPayload } from '../../src/vos/service.js';
+import type { VosPost } from '../../src/store/vos.js';
 
 // The board's pure rules: the workflow table, input checks, what flags a post,
 // periods in KST and the topic summary's arithmetic, with hand-computed values.
@@ -89,5 +92,22 @@ describe('topic summary', () => {
     expect(s.topics[0]!.byKind).toEqual({ complaint: 2, suggestion: 0, question: 1, praise: 0 });
     expect(s.posts).toMatchObject({ count: 6, series: [2, 3, 1] });
     expect([s.untagged, s.rising]).toEqual([2, ['payment_error']]);
+  });
+});
+
+describe('outbox payload and subscription filters', () => {
+  const post = (severity: number, categories: string[]) => ({
+    id: 'p1', ref: 'VOS-000001', externalId: 'web-1', channel: 'homepage', kind: 'complaint', title: '제목', status: 'received', customerId: null, product: null,
+    postedAt: '2026-03-01T00:00:00.000Z', categories, severity, topics: [], answer: null, answeredAt: null, caseId: null, caseRef: null, updatedAt: '2026-03-01T00:00:00.000Z',
+  }) as unknown as VosPost;
+  const sub = (minSeverity: number | null, categories: string[] = []) => ({ eventTypes: ['vos.post.*'], minSeverity, categories, enabled: true });
+  it('a minimum severity or a category list lets flagged posts through and keeps unflagged ones out', () => {
+    const flagged = { type: 'vos.post.created', payload: postEventPayload(post(5, ['external_authority']), { change: 'created' }) };
+    const plain = { type: 'vos.post.created', payload: postEventPayload(post(0, []), { change: 'created' }) };
+    expect([subscriptionWants(sub(null), flagged), subscriptionWants(sub(null), plain)]).toEqual([true, true]);
+    expect([subscriptionWants(sub(4), flagged), subscriptionWants(sub(4), plain)]).toEqual([true, false]);
+    expect(subscriptionWants(sub(null, ['media']), flagged)).toBe(false);
+    expect(subscriptionWants(sub(null, ['external_authority']), flagged)).toBe(true);
+    expect(subscriptionWants({ ...sub(null), eventTypes: ['case.*'] }, flagged)).toBe(false);
   });
 });
