@@ -25,6 +25,10 @@ import { audioRoutes } from './audio.js';
 import { retentionRoutes } from './routes/retention.js';
 import { briefingRoutes } from './routes/briefings.js';
 import { earlyWarningRoutes } from './routes/early-warnings.js';
+import { inspectionRoutes } from './routes/inspections.js';
+import { statisticsRoutes } from './routes/statistics.js';
+import { surveyRoutes } from './routes/surveys.js';
+import { vosRoutes } from './routes/vos.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -98,6 +102,10 @@ export async function buildApp(ctx: RadarContext): Promise<FastifyInstance> {
   await retentionRoutes(app, ctx);
   await briefingRoutes(app, ctx);
   await earlyWarningRoutes(app, ctx);
+  await statisticsRoutes(app, ctx);
+  await surveyRoutes(app, ctx);
+  await inspectionRoutes(app, ctx);
+  await vosRoutes(app, ctx);
   await transcriptWsRoutes(app, { sink: ctx.pipeline, preHandler: requirePermission('ingest:write') });
   // Last: the console's files and SPA fallback (a catch-all GET).
   await staticRoutes(app);

@@ -22,22 +22,30 @@ const SearchPage = lazyPage(() => import('./pages/Search'), 'SearchPage');
 const AuditPage = lazyPage(() => import('./pages/Audit'), 'AuditPage');
 const BriefingPage = lazyPage(() => import('./pages/Briefing'), 'BriefingPage');
 const EarlyWarningsPage = lazyPage(() => import('./pages/EarlyWarnings'), 'EarlyWarningsPage');
+const InspectionsPage = lazyPage(() => import('./pages/Inspections'), 'InspectionsPage');
+const StatisticsPage = lazyPage(() => import('./pages/Statistics'), 'StatisticsPage');
+const SurveysPage = lazyPage(() => import('./pages/Surveys'), 'SurveysPage');
 const UsersPage = lazyPage(() => import('./pages/Users'), 'UsersPage');
+const VosPage = lazyPage(() => import('./pages/Vos'), 'VosPage');
 
 const MeCtx = createContext<Me | null>(null);
 export const useMe = () => useContext(MeCtx)!;
 export const can = (me: Me, ...perms: string[]) => perms.some((p) => me.permissions.includes(p));
 
-interface NavItem { to: string; key: string; icon: string; perms: string[]; section: 'monitor' | 'manage' }
+interface NavItem { to: string; key: string; icon: string; perms: string[]; section: 'monitor' | 'insight' | 'manage' }
 const NAV: NavItem[] = [
   { to: '/alerts', key: 'nav.alerts', icon: '◉', perms: ['alerts:read'], section: 'monitor' },
   { to: '/calls', key: 'nav.calls', icon: '☏', perms: ['calls:read', 'calls:read:own'], section: 'monitor' },
   { to: '/briefings', key: 'nav.briefing', icon: '▦', perms: ['briefings:read'], section: 'monitor' },
   { to: '/early-warnings', key: 'nav.earlyWarnings', icon: '↗', perms: ['early_warnings:read'], section: 'monitor' },
+  { to: '/statistics', key: 'nav.statistics', icon: '▥', perms: ['statistics:read'], section: 'insight' },
+  { to: '/surveys', key: 'nav.surveys', icon: '☺', perms: ['surveys:read'], section: 'insight' },
+  { to: '/vos', key: 'nav.vos', icon: '✉', perms: ['vos:read'], section: 'insight' },
   { to: '/cases', key: 'nav.cases', icon: '▤', perms: ['cases:read'], section: 'manage' },
   { to: '/rules', key: 'nav.rules', icon: '⚙', perms: ['rules:read'], section: 'manage' },
   { to: '/search', key: 'nav.search', icon: '⌕', perms: ['calls:read', 'calls:read:own', 'alerts:read', 'cases:read'], section: 'manage' },
   { to: '/delivery', key: 'nav.delivery', icon: '⇄', perms: ['deliveries:read'], section: 'manage' },
+  { to: '/inspections', key: 'nav.inspections', icon: '☑', perms: ['inspections:read'], section: 'manage' },
   { to: '/users', key: 'nav.users', icon: '☻', perms: ['users:manage', 'tokens:manage', 'audit:read'], section: 'manage' },
   { to: '/audit', key: 'nav.audit', icon: '⛨', perms: ['audit:read'], section: 'manage' },
 ];
@@ -91,7 +99,8 @@ function Shell() {
           <svg viewBox="0 0 32 32" width="30" height="30" aria-hidden><rect width="32" height="32" rx="7" fill="#1d4a85" /><circle cx="16" cy="16" r="9" fill="none" stroke="#7cc4ff" strokeWidth="2" /><circle cx="16" cy="16" r="4" fill="none" stroke="#7cc4ff" strokeWidth="2" /><path d="M16 16 L24 9" stroke="#ff7a6e" strokeWidth="2.5" strokeLinecap="round" /></svg>
           <div><div className="brand-name">{t('appName')}</div><div className="brand-sub">{t('appSub')}</div></div>
         </div>
-        {(['monitor', 'manage'] as const).map((s) => section(s).length > 0 && (
+        <div className="sidebar-nav">
+        {(['monitor', 'insight', 'manage'] as const).map((s) => section(s).length > 0 && (
           <nav key={s} className="nav">
             <div className="nav-section">{t(`nav.section.${s}`)}</div>
             {section(s).map((n) => (
@@ -101,6 +110,7 @@ function Shell() {
             ))}
           </nav>
         ))}
+        </div>
         <div className="sidebar-foot">
           <div className="me">
             <div className="avatar">{me.user.username.slice(0, 1).toUpperCase()}</div>
@@ -143,6 +153,12 @@ function Routes({ path }: { path: string }) {
   if ((m = match('/briefings/:date', path))) return <Guard perms={['briefings:read']}><BriefingPage date={m.date} /></Guard>;
   if (path === '/early-warnings') return <Guard perms={['early_warnings:read']}><EarlyWarningsPage /></Guard>;
   if ((m = match('/early-warnings/:id', path))) return <Guard perms={['early_warnings:read']}><EarlyWarningsPage focusId={m.id} /></Guard>;
+  if (path === '/statistics') return <Guard perms={['statistics:read']}><StatisticsPage /></Guard>;
+  if (path === '/surveys') return <Guard perms={['surveys:read']}><SurveysPage /></Guard>;
+  if (path === '/vos') return <Guard perms={['vos:read']}><VosPage /></Guard>;
+  if ((m = match('/vos/:id', path))) return <Guard perms={['vos:read']}><VosPage key={m.id} focusId={m.id} /></Guard>;
+  if (path === '/inspections') return <Guard perms={['inspections:read']}><InspectionsPage /></Guard>;
+  if ((m = match('/inspections/:id', path))) return <Guard perms={['inspections:read']}><InspectionsPage key={m.id} focusId={m.id} /></Guard>;
   if (path === '/' || path === '/login') return null;
   return <div className="page"><div className="state state-empty">{t('notFound')}</div></div>;
 }

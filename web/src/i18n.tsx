@@ -1,5 +1,9 @@
 import { createContext, useContext, useState, type ReactNode } from 'react';
+import { INSPECTIONS_TEXT } from './pages/inspections.i18n';
+import { STATISTICS_TEXT } from './pages/statistics.i18n';
+import { SURVEYS_TEXT } from './pages/surveys.i18n';
 import { USERS_TEXT } from './pages/users.i18n';
+import { VOS_TEXT } from './pages/vos.i18n';
 
 // Korean first, English on a switch. One flat dictionary: keys are English ids,
 // a missing English entry falls back to Korean so nothing shows blank.
@@ -10,6 +14,7 @@ const KO: Record<string, string> = {
   appName: '민원 레이더', appSub: 'VOM 콘솔',
   'nav.alerts': '실시간 알림', 'nav.calls': '실시간 통화', 'nav.cases': '민원 사례', 'nav.rules': '탐지 규칙',
   'nav.search': '통합 검색', 'nav.audit': '감사 로그', 'nav.section.monitor': '모니터링', 'nav.section.manage': '관리',
+  'nav.section.insight': '분석', 'nav.statistics': '민원 통계', 'nav.surveys': '고객 평가', 'nav.inspections': '자율 점검', 'nav.vos': '고객의 소리',
   'nav.earlyWarnings': '조기 경보', 'ew.title': '조기 경보', 'ew.subShort': '평소보다 크게 늘어난 상담 이슈',
   'ew.sub': '최근 {w}분 동안 이슈별 상담 건수가 지난 {d}일 같은 시간대보다 크게 늘면 알려 드립니다.',
   'ew.since': '발생', 'ew.minutesAgo': '분째 지속', 'ew.status.open': '신규', 'ew.status.acknowledged': '확인됨', 'ew.status.resolved': '해소',
@@ -103,6 +108,7 @@ const EN: Record<string, string> = {
   appName: 'Minwon Radar', appSub: 'VOM console',
   'nav.alerts': 'Live alerts', 'nav.calls': 'Live calls', 'nav.cases': 'Complaint cases', 'nav.rules': 'Detection rules',
   'nav.search': 'Search', 'nav.audit': 'Audit trail', 'nav.section.monitor': 'Monitoring', 'nav.section.manage': 'Management',
+  'nav.section.insight': 'Insight', 'nav.statistics': 'Complaint statistics', 'nav.surveys': 'Customer evaluation', 'nav.inspections': 'Self-inspection', 'nav.vos': 'Voice of customer',
   'nav.earlyWarnings': 'Early warning', 'ew.title': 'Early warning', 'ew.subShort': 'Customer issues rising well above their usual level',
   'ew.sub': 'Raised when calls about an issue in the last {w} minutes rise well above the same time of day over the past {d} days.',
   'ew.since': 'Since', 'ew.minutesAgo': ' min so far', 'ew.status.open': 'New', 'ew.status.acknowledged': 'Acknowledged', 'ew.status.resolved': 'Resolved',
@@ -203,7 +209,7 @@ const CATEGORIES: Record<string, { ko: string; en: string; color: string }> = {
 export const CATEGORY_IDS = ['external_authority', 'media', 'legal', 'complaint', 'churn', 'repeat', 'abuse'];
 
 // Screens with many strings keep them beside the page (pages/*.i18n.ts); merged here.
-for (const d of [USERS_TEXT]) { Object.assign(KO, d.ko); Object.assign(EN, d.en); }
+for (const d of [STATISTICS_TEXT, SURVEYS_TEXT, INSPECTIONS_TEXT, USERS_TEXT, VOS_TEXT]) { Object.assign(KO, d.ko); Object.assign(EN, d.en); }
 
 const LangCtx = createContext<{ lang: Lang; setLang(l: Lang): void }>({ lang: 'ko', setLang: () => {} });
 

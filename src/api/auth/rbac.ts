@@ -25,6 +25,15 @@ export const PERMISSIONS = [
   'early_warnings:manage',
   'briefings:read',
   'briefings:generate',
+  'statistics:read',
+  'statistics:write',
+  'surveys:read',
+  'surveys:write',
+  'inspections:read',
+  'inspections:write',
+  'vos:read',
+  'vos:write',
+  'vos:moderate',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -46,8 +55,20 @@ const EARLY_WARNING_PERMISSIONS: Partial<Record<Role, readonly Permission[]>> = 
   auditor: ['early_warnings:read'],
 };
 
+// Complaint statistics, consumer evaluation (CSAT/NPS/CES), self-inspection and
+// the voice-of-customer board: analysts and officers maintain the figures;
+// supervisors and auditors read them; self-inspection is worked by officers and
+// supervisors and read by auditors; officers moderate the board, and the
+// website that collects posts writes with a token scoped to vos:write.
+const ANALYSIS_PERMISSIONS: Partial<Record<Role, readonly Permission[]>> = {
+  officer: ['statistics:read', 'statistics:write', 'surveys:read', 'surveys:write', 'inspections:read', 'inspections:write', 'vos:read', 'vos:moderate'],
+  supervisor: ['statistics:read', 'surveys:read', 'inspections:read', 'inspections:write', 'vos:read'],
+  analyst: ['statistics:read', 'statistics:write', 'surveys:read', 'surveys:write', 'inspections:read', 'vos:read'],
+  auditor: ['statistics:read', 'surveys:read', 'inspections:read', 'vos:read'],
+};
+
 export function permissionsFor(role: Role, scopes: readonly string[] = []): Set<Permission> {
-  const base = [...ROLE_PERMISSIONS[role], ...(EARLY_WARNING_PERMISSIONS[role] ?? [])];
+  const base = [...ROLE_PERMISSIONS[role], ...(EARLY_WARNING_PERMISSIONS[role] ?? []), ...(ANALYSIS_PERMISSIONS[role] ?? [])];
   return new Set(scopes.length === 0 ? base : base.filter((p) => scopes.includes(p)));
 }
 

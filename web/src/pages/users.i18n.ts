@@ -34,6 +34,7 @@ export const USERS_TEXT: { ko: Record<string, string>; en: Record<string, string
     'perm.early_warnings:manage': '조기 경보 설정', 'perm.briefings:read': '일일 브리핑 조회', 'perm.briefings:generate': '일일 브리핑 생성',
     'perm.statistics:read': '민원 통계 조회', 'perm.statistics:write': '민원 통계 관리', 'perm.surveys:read': '고객 평가 조회',
     'perm.surveys:write': '고객 평가 관리', 'perm.inspections:read': '자율 점검 조회', 'perm.inspections:write': '자율 점검 수행',
+    'perm.vos:read': '고객의 소리 조회', 'perm.vos:write': '고객의 소리 등록(연동)', 'perm.vos:moderate': '고객의 소리 관리',
   },
   en: {
     'nav.users': 'Users & roles',
@@ -69,5 +70,6 @@ export const USERS_TEXT: { ko: Record<string, string>; en: Record<string, string
     'perm.early_warnings:manage': 'Configure early warning', 'perm.briefings:read': 'Read briefings', 'perm.briefings:generate': 'Generate briefings',
     'perm.statistics:read': 'Read complaint statistics', 'perm.statistics:write': 'Maintain complaint statistics', 'perm.surveys:read': 'Read customer evaluation',
     'perm.surveys:write': 'Maintain customer evaluation', 'perm.inspections:read': 'Read self-inspection', 'perm.inspections:write': 'Carry out self-inspection',
+    'perm.vos:read': 'Read voice of customer', 'perm.vos:write': 'Submit voice-of-customer posts (integration)', 'perm.vos:moderate': 'Moderate voice of customer',
   },
 };
