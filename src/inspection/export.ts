@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { Finding } from '../store/inspections.js';
-import { kst, type Column } from '../vom/export.js';
+import { addTableSheet, kst, type Column } from '../core/xlsx.js';
 import { AREA_LABELS, FINDING_STATUS_LABELS, parsePeriod, RESULT_LABELS, ROUND_STATUS_LABELS, SEVERITY_LABELS } from './model.js';
 import type { RoundDetail } from './service.js';
 
@@ -48,17 +48,6 @@ const ITEM_COLUMNS: Column<ItemRow>[] = [
   { header: '응답 시각', width: 18, value: (i) => kst(i.answer?.answeredAt ?? null), format: DATE_FORMAT },
 ];
 
-function addTable<T>(wb: ExcelJS.Workbook, name: string, columns: Column<T>[], rows: readonly T[]) {
-  const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.columns = columns.map((c, i) => ({ header: c.header, key: `c${i}`, width: c.width, style: c.format ? { numFmt: c.format } : {} }));
-  for (const r of rows) ws.addRow(Object.fromEntries(columns.map((c, i) => [`c${i}`, c.value(r) ?? null])));
-  const header = ws.getRow(1);
-  header.font = { bold: true, color: { argb: 'FFFFFFFF' } };
-  header.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FF1F3A5F' } };
-  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
-  return ws;
-}
-
 /** One round: 요약 (the round's facts and rate), 점검표 (every item with its answer), 발견 사항. */
 export async function roundWorkbook(d: RoundDetail, by: string): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
@@ -83,7 +72,7 @@ export async function roundWorkbook(d: RoundDetail, by: string): Promise<Buffer>
   about.getColumn(1).width = 30;
   about.getColumn(2).width = 60;
   about.getColumn(1).font = { bold: true };
-  addTable(wb, '점검표', ITEM_COLUMNS, d.items);
-  addTable(wb, '발견 사항', FINDING_COLUMNS, d.findings);
+  addTableSheet(wb, '점검표', ITEM_COLUMNS, d.items);
+  addTableSheet(wb, '발견 사항', FINDING_COLUMNS, d.findings);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

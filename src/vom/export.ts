@@ -1,28 +1,12 @@
-import ExcelJS from 'exceljs';
 import type { Alert } from '../core/types.js';
+import { DATE_FORMAT, kst, type Column } from '../core/xlsx.js';
 import type { StoredCall } from '../store/calls.js';
 import type { Case } from '../store/cases.js';
 import { ALERT_STATUS_LABELS, categoryLabel } from './labels.js';
 import { STATUS_LABELS } from './workflow.js';
 
-// Excel workbooks of the console's lists, Korean headers, times in KST.
-
-export interface Column<T> {
-  header: string;
-  width: number;
-  value: (row: T) => string | number | Date | boolean | null;
-  /** Excel number format for the column (dates). */
-  format?: string;
-}
-
-const KST_OFFSET_MS = 9 * 3600_000;
-const DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss';
-
-/**
- * Excel has no time zones: a cell shows the wall-clock value it holds. Shift the
- * instant so the sheet reads as Korea Standard Time, what every user expects.
- */
-export const kst = (isoTime: string | null): Date | null => (isoTime ? new Date(Date.parse(isoTime) + KST_OFFSET_MS) : null);
+// The columns of the console's list exports (alerts, cases, calls): Korean
+// headers, times in KST. The workbook itself is built by core/xlsx.
 
 const ms = (v: number) => `${Math.floor(v / 60000)}:${String(Math.floor(v / 1000) % 60).padStart(2, '0')}`;
 
@@ -72,26 +56,3 @@ export const CALL_COLUMNS: Column<StoredCall>[] = [
   { header: '수집 경로', width: 12, value: (c) => c.source },
   { header: '통화 ID', width: 38, value: (c) => c.id },
 ];
-
-/** One sheet with a bold, frozen, filterable header row. */
-export async function workbook<T>(sheetName: string, columns: Column<T>[], rows: readonly T[], meta: { by: string; filters: Record<string, unknown> }): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = `Minwon Radar (${meta.by})`;
-  wb.created = new Date();
-  const ws = wb.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.columns = columns.map((c, i) => ({ header: c.header, key: `c${i}`, width: c.width, style: c.format ? { numFmt: c.format } : {} }));
-  for (const r of rows) ws.addRow(Object.fromEntries(columns.map((c, i) => [`c${i}`, c.value(r) ?? null])));
-  const header = ws.getRow(1);
-  header.font = { bold: true, color: { argb: 'FFFFFFFF' } };
-  header.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FF1F3A5F' } };
-  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
-  const about = wb.addWorksheet('조건');
-  about.addRow(['내보낸 사람', meta.by]);
-  about.addRow(['내보낸 시각 (KST)', kst(new Date().toISOString())]);
-  about.getCell('B2').numFmt = DATE_FORMAT;
-  about.addRow(['행 수', rows.length]);
-  for (const [k, v] of Object.entries(meta.filters)) if (v !== undefined && v !== null && v !== '') about.addRow([`조건: ${k}`, String(v)]);
-  about.getColumn(1).width = 22;
-  about.getColumn(2).width = 40;
-  return Buffer.from(await wb.xlsx.writeBuffer());
-}

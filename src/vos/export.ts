@@ -1,5 +1,4 @@
-import type { Column } from '../vom/export.js';
-import { kst } from '../vom/export.js';
+import { kst, type Column } from '../core/xlsx.js';
 import { categoryLabel } from '../vom/labels.js';
 import type { VosPost } from '../store/vos.js';
 import { CHANNEL_LABELS, KIND_LABELS, STATUS_LABELS } from './model.js';

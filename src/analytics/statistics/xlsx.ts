@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { addRowsSheet, type Cell } from '../../core/xlsx.js';
 import type { Summary } from './compute.js';
 import { BREAKDOWN_DIMENSIONS } from './compute.js';
 import type { PeerComparison, MonitoringMonth, TrendResult } from './service.js';
@@ -8,24 +9,10 @@ import type { CustomerBaseEntry } from '../../store/statistics.js';
 // section, plain values (percentages as numbers of percent, converted counts
 // with two decimals) so they can be reworked.
 
-type Cell = string | number | null;
-
 const DIMENSION_KO: Record<string, string> = {
   channel: '채널', product: '상품', type: '유형', cause: '원인', scope: '대내외', externalBody: '외부기관', severity: '중요도',
 };
 const MEASURE_KO = { complaints: '민원 건수', converted: '환산 건수', complaintsChangePct: '건수 증감률(%)', convertedChangePct: '환산 증감률(%)' };
-
-function sheet(wb: ExcelJS.Workbook, name: string, header: string[], rows: Cell[][], widths: number[], numFmt: Record<number, string> = {}) {
-  const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.addRow(header);
-  for (const r of rows) ws.addRow(r);
-  const h = ws.getRow(1);
-  h.font = { bold: true, color: { argb: 'FFFFFFFF' } };
-  h.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FF1F3A5F' } };
-  widths.forEach((w, i) => { ws.getColumn(i + 1).width = w; });
-  for (const [col, fmt] of Object.entries(numFmt)) ws.getColumn(+col).numFmt = fmt;
-  return ws;
-}
 
 export async function statisticsWorkbook(input: {
   summary: Summary;
@@ -39,7 +26,7 @@ export async function statisticsWorkbook(input: {
   const wb = new ExcelJS.Workbook();
   wb.creator = `Minwon Radar (${input.by})`;
   wb.created = new Date();
-  sheet(wb, '요약', ['항목', s.period.label.ko, s.previousPeriod.label.ko, '증감률(%)'], [
+  addRowsSheet(wb, '요약', ['항목', s.period.label.ko, s.previousPeriod.label.ko, '증감률(%)'], [
     ['기간', `${s.period.from} ~ ${s.period.to} (미포함)`, `${s.previousPeriod.from} ~ ${s.previousPeriod.to} (미포함)`, null],
     ['구분', s.scope === 'all' ? '전체' : s.scope === 'internal' ? '대내' : '대외', null, null],
     ['민원 건수', s.complaints.count, s.complaints.previous, s.complaints.changePct],
@@ -49,16 +36,16 @@ export async function statisticsWorkbook(input: {
   ], [24, 24, 24, 12]);
   const rows: Cell[][] = [];
   for (const d of BREAKDOWN_DIMENSIONS) for (const b of s.breakdowns[d]) rows.push([DIMENSION_KO[d]!, b.ko, b.count, b.previous, b.changePct, Math.round(b.share * 1000) / 10]);
-  sheet(wb, '분류별', ['분류', '항목', '건수', '전년 동기', '증감률(%)', '비중(%)'], rows, [12, 22, 10, 10, 12, 10]);
-  sheet(wb, '추이', ['기간', '건수', '대내', '대외', '전년 동기'], trend.points.map((p) => [p.bucket, p.count, p.internal, p.external, p.previous]), [14, 10, 10, 10, 12]);
-  sheet(wb, '누적', ['분기 누적', '건수', '전년 동기'], trend.cumulative.map((c) => [`${c.quarter} 누적`, c.count, c.previous]), [16, 10, 12]);
-  sheet(wb, '타사 비교', ['회사', '당사', ...Object.values(MEASURE_KO), ...Object.values(MEASURE_KO).map((m) => `${m} 순위`), '출처'],
+  addRowsSheet(wb, '분류별', ['분류', '항목', '건수', '전년 동기', '증감률(%)', '비중(%)'], rows, [12, 22, 10, 10, 12, 10]);
+  addRowsSheet(wb, '추이', ['기간', '건수', '대내', '대외', '전년 동기'], trend.points.map((p) => [p.bucket, p.count, p.internal, p.external, p.previous]), [14, 10, 10, 10, 12]);
+  addRowsSheet(wb, '누적', ['분기 누적', '건수', '전년 동기'], trend.cumulative.map((c) => [`${c.quarter} 누적`, c.count, c.previous]), [16, 10, 12]);
+  addRowsSheet(wb, '타사 비교', ['회사', '당사', ...Object.values(MEASURE_KO), ...Object.values(MEASURE_KO).map((m) => `${m} 순위`), '출처'],
     peers.items.map((p) => [p.company, p.isSelf ? '●' : '', p.complaints, p.converted, p.complaintsChangePct, p.convertedChangePct,
       p.ranks.complaints, p.ranks.converted, p.ranks.complaintsChangePct, p.ranks.convertedChangePct, p.source]),
     [16, 6, 10, 10, 14, 14, 12, 12, 16, 16, 24], { 4: '0.00' });
-  sheet(wb, '모니터링', ['월', '모니터링 건수', '출처', '알림 통화', '알림', '알림→사례'],
+  addRowsSheet(wb, '모니터링', ['월', '모니터링 건수', '출처', '알림 통화', '알림', '알림→사례'],
     input.monitoring.map((m) => [m.month, m.monitoredCases, (m.source === 'measured' ? '집계' : m.source === 'recorded' ? '입력' : '없음') + (m.partial ? ' (진행 중)' : ''), m.callsWithAlerts, m.alerts, m.casesOpened]),
     [10, 14, 8, 12, 10, 12]);
-  sheet(wb, '고객 수', ['기간', '고객 수', '비고', '수정자'], input.customerBase.map((c) => [c.period, c.customers, c.note, c.updatedBy]), [10, 14, 30, 14], { 2: '#,##0' });
+  addRowsSheet(wb, '고객 수', ['기간', '고객 수', '비고', '수정자'], input.customerBase.map((c) => [c.period, c.customers, c.note, c.updatedBy]), [10, 14, 30, 14], { 2: '#,##0' });
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -1,14 +1,12 @@
 import ExcelJS from 'exceljs';
 import type { Benchmark, Dimension, SurveyComment } from '../../store/surveys.js';
-import { kst } from '../../vom/export.js';
+import { addRowsSheet, kst, type Cell } from '../../core/xlsx.js';
 import { METRICS, type Change, type Metric, type MetricIndex } from './indices.js';
 import type { Group, Overview, SeriesPoint } from './service.js';
 
 // The 고객 평가 screen as a workbook, for monthly reports: the indices with
 // their intervals and change, the series, each breakdown, the benchmarks and
 // the comments. Plain values (numbers stay numbers), Korean headers, KST.
-
-type Cell = string | number | boolean | Date | null;
 
 export const METRIC_LABELS: Record<Metric, { name: string; headline: string; secondary: string }> = {
   nps: { name: 'NPS', headline: 'NPS (추천 − 비추천, %p)', secondary: '' },
@@ -17,17 +15,6 @@ export const METRIC_LABELS: Record<Metric, { name: string; headline: string; sec
 };
 
 const DIMENSION_SHEETS: Record<Dimension, string> = { touchpoint: '접점별', product: '상품별', segment: '고객군별' };
-
-function sheet(wb: ExcelJS.Workbook, name: string, header: string[], rows: Cell[][], widths: number[]) {
-  const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.addRow(header);
-  for (const r of rows) ws.addRow(r);
-  const h = ws.getRow(1);
-  h.font = { bold: true, color: { argb: 'FFFFFFFF' } };
-  h.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FF1F3A5F' } };
-  widths.forEach((w, i) => { ws.getColumn(i + 1).width = w; });
-  return ws;
-}
 
 const est = (ix: MetricIndex | null): Cell[] => [ix?.headline?.value ?? null, ix?.headline?.low ?? null, ix?.headline?.high ?? null, ix?.n ?? 0, ix ? (ix.smallSample ? '표본 부족' : '') : ''];
 const change = (c: Change | null): Cell[] => [c?.difference ?? null, c?.low ?? null, c?.high ?? null, c?.significant === null || !c ? '' : c.significant ? '유의' : '구간 내'];
@@ -47,7 +34,7 @@ export async function surveyWorkbook(x: SurveyWorkbookInput): Promise<Buffer> {
   wb.creator = `Minwon Radar (${x.by})`;
   wb.created = new Date();
   const o = x.overview;
-  sheet(wb, '요약', ['지표', '값', '95% 하한', '95% 상한', '응답 수', '표본', '보조 지표', '보조 값', '보조 하한', '보조 상한', '비교 기간 값', '변화', '변화 하한', '변화 상한', '판정'],
+  addRowsSheet(wb, '요약', ['지표', '값', '95% 하한', '95% 상한', '응답 수', '표본', '보조 지표', '보조 값', '보조 하한', '보조 상한', '비교 기간 값', '변화', '변화 하한', '변화 상한', '판정'],
     METRICS.map((m) => {
       const cur = o.metrics[m].current;
       const secondary = m === 'nps'
@@ -56,15 +43,15 @@ export async function surveyWorkbook(x: SurveyWorkbookInput): Promise<Buffer> {
       return [METRIC_LABELS[m].headline, ...est(cur), ...secondary, o.metrics[m].previous?.headline?.value ?? null, ...change(o.metrics[m].change)];
     }), [26, 9, 10, 10, 9, 10, 24, 16, 10, 10, 13, 9, 10, 10, 9]);
   const seriesHeader = ['기간', ...METRICS.flatMap((m) => [METRIC_LABELS[m].name, '하한', '상한', 'n', '표본'])];
-  sheet(wb, '추이', seriesHeader, x.series.map((p) => [p.label, ...METRICS.flatMap((m) => est(p[m]))]), [12, ...METRICS.flatMap(() => [9, 8, 8, 7, 10])]);
+  addRowsSheet(wb, '추이', seriesHeader, x.series.map((p) => [p.label, ...METRICS.flatMap((m) => est(p[m]))]), [12, ...METRICS.flatMap(() => [9, 8, 8, 7, 10])]);
   for (const d of ['touchpoint', 'product', 'segment'] as const) {
-    sheet(wb, DIMENSION_SHEETS[d], ['구분', '응답 수', ...METRICS.flatMap((m) => [METRIC_LABELS[m].name, '하한', '상한', 'n', '표본'])],
+    addRowsSheet(wb, DIMENSION_SHEETS[d], ['구분', '응답 수', ...METRICS.flatMap((m) => [METRIC_LABELS[m].name, '하한', '상한', 'n', '표본'])],
       x.breakdowns[d].map((g) => [g.key ?? '(미지정)', g.n, ...METRICS.flatMap((m) => est(g[m]))]), [18, 9, ...METRICS.flatMap(() => [9, 8, 8, 7, 10])]);
   }
-  sheet(wb, '외부 벤치마크', ['지표', '기간', '출처', '대상', '구분', '값', '비고', '수정자', '수정 시각'],
+  addRowsSheet(wb, '외부 벤치마크', ['지표', '기간', '출처', '대상', '구분', '값', '비고', '수정자', '수정 시각'],
     x.benchmarks.map((b) => [METRIC_LABELS[b.metric].name, b.period, b.source, b.subject, b.subjectKind === 'company' ? '회사' : '업계', b.value, b.note, b.updatedBy, kst(b.updatedAt)]),
     [8, 10, 22, 20, 8, 9, 30, 14, 20]).getColumn(9).numFmt = 'yyyy-mm-dd hh:mm';
-  sheet(wb, '고객 의견', ['응답 일시', '지표', '점수', '접점', '상품', '고객군', '의견 (개인정보 가림)', '통화 ID', '사례', '응답 ID'],
+  addRowsSheet(wb, '고객 의견', ['응답 일시', '지표', '점수', '접점', '상품', '고객군', '의견 (개인정보 가림)', '통화 ID', '사례', '응답 ID'],
     x.comments.map((c) => [kst(c.respondedAt), METRIC_LABELS[c.metric].name, c.score, c.touchpoint, c.product, c.segment, c.comment, c.callId, c.caseRef ?? c.caseId, c.externalId]),
     [18, 7, 6, 10, 14, 12, 60, 30, 14, 22]).getColumn(1).numFmt = 'yyyy-mm-dd hh:mm';
   const about = wb.addWorksheet('조건');

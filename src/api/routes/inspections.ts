@@ -11,7 +11,7 @@ import type { TemplateInput } from '../../inspection/template.js';
 import { ITEM_ID, TEMPLATE_ID } from '../../inspection/template.js';
 import * as audit from '../../store/audit.js';
 import * as repo from '../../store/inspections.js';
-import { workbook } from '../../vom/export.js';
+import { workbook } from '../../core/xlsx.js';
 import { loadVomConfig } from '../../vom/config.js';
 import { actorOf, requirePermission } from '../auth/plugin.js';
 import type { RadarContext } from '../context.js';

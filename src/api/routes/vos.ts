@@ -5,7 +5,7 @@ import * as audit from '../../store/audit.js';
 import type { StoredEvent } from '../../store/events.js';
 import * as repo from '../../store/vos.js';
 import { loadVomConfig, type VomConfig } from '../../vom/config.js';
-import { workbook } from '../../vom/export.js';
+import { workbook } from '../../core/xlsx.js';
 import {
   answerPost, CHANNEL_LABELS, createPost, getPostDetail, hidePost, KIND_LABELS, LIMITS, periodOf, postToCase, STATUS_LABELS, summarizeTopics,
   transitionPost, TRANSITIONS, VOS_CHANNELS, VOS_KINDS, VOS_STATUSES, vosColumns, type PostInput, type ToCaseInput,
