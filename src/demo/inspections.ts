@@ -1,26 +1,10 @@
 import { addDays, kstToday } from '../inspection/model.js';
+import type { DemoApi } from './api.js';
 
 // Demo data for 자율 점검, written for this project and put in through the HTTP
 // API like any client would: last quarter's rounds reviewed or submitted (with
 // findings in every state, two of them past due), this quarter's in progress or
 // planned. Runs again without duplicating: a round that exists is skipped.
-
-/** Calls the API; throws on a non-2xx answer (like the e2e context's api). */
-export type DemoApi = (method: string, path: string, body?: unknown) => Promise<any>;
-
-/** A DemoApi over fetch with a bearer token. */
-export function httpDemoApi(baseUrl: string, token: string): DemoApi {
-  return async (method, path, body) => {
-    const res = await fetch(baseUrl.replace(/\/$/, '') + path, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw Object.assign(new Error(`${method} ${path} → ${res.status} ${text}`), { status: res.status });
-    return text ? JSON.parse(text) : null;
-  };
-}
 
 const TEMPLATE = 'card-consumer-protection';
 

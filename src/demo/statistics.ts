@@ -1,3 +1,5 @@
+import type { DemoApi } from './api.js';
+
 // Demo data for the 민원 통계 screen, through the public HTTP API (as an
 // integrating system would send it): a year and three quarters of complaint
 // records, the customer base, the Credit Finance Association's published peer
@@ -5,9 +7,6 @@
 // cumulative to Q3, 325 complaints (339 a year earlier, −4 %) and 2.72 per
 // 100,000 customers (2.83, −4 %). Re-running it changes nothing (records are
 // keyed by their ids in the demo source system; the rest is set, not added).
-
-/** Calls the API with an administrator's or analyst's token; throws on a non-2xx answer. */
-export type DemoApi = (method: string, path: string, body?: unknown) => Promise<any>;
 
 export const DEMO_SOURCE_SYSTEM = 'demo-legacy-vom';
 

@@ -1,4 +1,5 @@
 import { sha256 } from '../core/ids.js';
+import type { DemoApi } from './api.js';
 
 // Demo data for the 고객 평가 screen, through the public HTTP API as a survey
 // system would send it: twelve months of NPS, CSAT and CES answers across
@@ -6,9 +7,6 @@ import { sha256 } from '../core/ids.js';
 // ARS behind the call centre), some with comments, and outside benchmarks per
 // quarter. Every value is derived from a hash of its id, so the demo shows the
 // same figures each time, and re-running it changes nothing (external ids).
-
-/** Calls the API with an administrator's or analyst's token; throws on a non-2xx answer. */
-export type SurveyDemoApi = (method: string, path: string, body?: unknown) => Promise<any>;
 
 /** A uniform number in [0, 1) fixed by `key`. */
 const u = (key: string) => parseInt(sha256(key).slice(0, 8), 16) / 0x1_0000_0000;
@@ -123,7 +121,7 @@ export function demoBenchmarks(now = new Date()): Record<string, unknown>[] {
  * Fills the 고객 평가 screen: posts the answers in batches and the benchmarks
  * as one JSON file import (same key → value replaced). Returns what it sent.
  */
-export async function seedSurveyDemo(api: SurveyDemoApi, now = new Date()): Promise<{ responses: number; created: number; benchmarks: number }> {
+export async function seedSurveyDemo(api: DemoApi, now = new Date()): Promise<{ responses: number; created: number; benchmarks: number }> {
   const answers = demoSurveyAnswers(now);
   let created = 0;
   for (let i = 0; i < answers.length; i += 1000) {

@@ -1,10 +1,10 @@
+import type { DemoApi } from './api.js';
+
 // Demo data for 고객의 소리 (voice of customer board), through the HTTP API as
 // the website would post it: posts from the homepage, the app,
 // survey free text and the panel over two months (fictional customers; phone numbers and
 // e-mails written in so the redaction shows), with card delivery complaints
 // rising in the last week, a few answered, one hidden and one turned into a case.
-
-export type DemoApi = (method: string, path: string, body?: unknown) => Promise<any>;
 
 interface DemoPost {
   kind: 'complaint' | 'suggestion' | 'question' | 'praise';

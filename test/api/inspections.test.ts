@@ -5,7 +5,8 @@ import type { Db } from '../../src/store/db.js';
 import { addDays, kstToday } from '../../src/inspection/model.js';
 import { testDatabases } from '../helpers/databases.js';
 import { ADMIN_TOKEN, api, startTestServer } from '../helpers/server.js';
-import { httpDemoApi, quarterOf, seedInspectionDemo } from '../../src/demo/inspections.js';
+import { httpDemoApi } from '../../src/demo/api.js';
+import { quarterOf, seedInspectionDemo } from '../../src/demo/inspections.js';
 import { installDefaultTemplate } from '../../src/inspection/service.js';
 import { loadDefaultTemplate } from '../../src/inspection/template.js';
 
