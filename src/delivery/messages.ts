@@ -1,6 +1,7 @@
 import type { OutboxEvent } from './types.js';
 import { eventFacts } from './match.js';
 import { STATUS_LABELS, type CaseStatus } from '../vom/workflow.js';
+import { STATUS_LABELS as VOS_STATUS_LABELS, type VosStatus } from '../vos/model.js';
 
 // What each kind of receiver gets for an event. Pure: event in, request body
 // out. People read Slack, Teams and e-mail, so those get a short Korean summary;
@@ -34,6 +35,10 @@ const TYPE_TITLES: Record<string, string> = {
   'early_warning.acknowledged': '👀 조기 경보 확인 (Early warning acknowledged)',
   'early_warning.resolved': '✅ 조기 경보 해소 (Early warning resolved)',
   'briefing.published': '📊 일일 브리핑 (Daily briefing)',
+  'vos.post.created': '✉️ 고객의 소리 접수 (Customer post)',
+  'vos.post.status_changed': '🔄 고객의 소리 상태 변경 (Post status)',
+  'vos.post.answered': '💬 고객의 소리 답변 (Post answered)',
+  'vos.post.hidden': '🙈 고객의 소리 비공개 (Post hidden)',
 };
 
 const statusLabel = (s: unknown) => (typeof s === 'string' && s in STATUS_LABELS ? STATUS_LABELS[s as CaseStatus].ko : String(s));
@@ -94,7 +99,10 @@ export function summarize(e: OutboxEvent, publicUrl: string | null): Summary {
   if (callId) facts.push(['통화 (Call)', callId]);
   if (typeof call.riskScore === 'number') facts.push(['위험 점수 (Risk)', String(call.riskScore)]);
   facts.push(...warningFacts(p));
+  const post = asObj(p.post);
+  if (typeof post.ref === 'string') facts.push(['게시글 (Post)', post.ref]);
   if (typeof p.title === 'string') facts.push(['제목 (Title)', clip(p.title)]);
+  if (typeof post.ref === 'string' && typeof post.status === 'string') facts.push(['상태 (Status)', VOS_STATUS_LABELS[post.status as VosStatus]?.ko ?? post.status]);
   if (e.type === TEST_EVENT_TYPE && typeof p.message === 'string') facts.push(['내용 (Message)', clip(p.message, 400)]);
   const briefing = asObj(p.briefing);
   if (typeof briefing.day === 'string') facts.push(...briefingFacts(briefing, asObj(p.figures)));
@@ -105,6 +113,7 @@ export function summarize(e: OutboxEvent, publicUrl: string | null): Summary {
     ? typeof kase.id === 'string' ? `${base}/cases/${encodeURIComponent(kase.id)}`
       : typeof warning.id === 'string' ? `${base}/early-warnings/${encodeURIComponent(warning.id)}`
       : typeof briefing.day === 'string' ? `${base}/briefings/${encodeURIComponent(briefing.day)}`
+      : typeof post.id === 'string' ? `${base}/vos/${encodeURIComponent(post.id)}`
       : callId ? `${base}/calls/${encodeURIComponent(callId)}` : `${base}/`
     : null;
   const title = TYPE_TITLES[e.type] ?? `민원 레이더 이벤트: ${e.type}`;

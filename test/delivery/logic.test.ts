@@ -160,6 +160,22 @@ describe('messages', () => {
     expect(mailContent(e, null).subject).toContain('민원 사례 상태 변경');
   });
 
+  it('a voice-of-customer answer names the post, its status and category, and links to it on the board', () => {
+    const e = {
+      seq: 11, type: 'vos.post.answered', subjectId: 'p1', createdAt: '',
+      payload: {
+        post: { id: 'p1', ref: 'VOS-2026-000042', title: '카드 배송이 늦어요', status: 'answered', categories: ['external_authority'], severity: 5 },
+        title: '카드 배송이 늦어요', severity: 5, categories: ['external_authority'], change: 'answered', by: 'officer1',
+      },
+    };
+    const s = summarize(e, 'https://radar.example.local');
+    expect(s.title).toContain('고객의 소리 답변');
+    expect(s.facts).toContainEqual(['게시글 (Post)', 'VOS-2026-000042']);
+    expect(s.facts).toContainEqual(['상태 (Status)', '답변 완료']);
+    expect(s.facts).toContainEqual(['심각도 (Severity)', '5/5']);
+    expect(s.link).toBe('https://radar.example.local/vos/p1');
+  });
+
   it('a later event type without alert data still gets a readable message', () => {
     const s = summarize({ seq: 1, type: 'panel.survey_closed', subjectId: 's1', createdAt: '', payload: { title: '고객 패널 설문 마감' } }, null);
     expect(s.title).toContain('panel.survey_closed');
