@@ -20,7 +20,7 @@ export function AuditPage() {
   return (
     <div className="page">
       <header className="page-head"><div><h1>{t('audit.title')}</h1><div className="sub">{t('audit.sub')} · {items.length}</div></div></header>
-      <div className="filters"><input placeholder={t('audit.actionFilter')} value={action} onChange={(e) => setAction(e.target.value)} className="w-220" /></div>
+      <div className="filters"><input placeholder={t('audit.actionFilter')} value={action} onChange={(e) => setAction(e.target.value)} className="w-220" data-testid="audit-action-filter" /></div>
       <Card pad={false}>
         {q.isLoading ? <Loading /> : q.error ? <ErrorBox error={q.error} onRetry={() => q.refetch()} /> : items.length === 0 ? <Empty title={t('audit.empty')} icon="⛨" /> : (
           <>
