@@ -76,3 +76,12 @@ export const utteranceSchema = {
     redactions: { type: 'array', items: { type: 'object', additionalProperties: true } },
   },
 } as const;
+
+/** One entry of a record's history (store/rows.ts HistoryEvent). */
+export const historySchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' }, at: { type: 'string' }, actorId: { type: ['string', 'null'] }, actorName: { type: 'string' },
+    type: { type: 'string' }, details: { type: 'object', additionalProperties: true },
+  },
+} as const;

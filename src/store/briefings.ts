@@ -4,12 +4,12 @@ import type {
 import type { Window } from '../analytics/briefing/time.js';
 import { caseRef, OPEN_STATUSES } from '../vom/workflow.js';
 import type { Queryable, Row } from './db.js';
+import { isoTime as iso } from './rows.js';
 
 // Everything the daily briefing reads, and the briefings it stores. Reads are
 // plain rows (or sums SQL does better than JS, like talk time); the figures are
 // computed by src/analytics/briefing/compute.ts.
 
-const iso = (v: unknown): string => new Date(v as string).toISOString();
 const OPEN_SQL = `(${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 
 export interface InputWindows {

@@ -1,6 +1,7 @@
 import type { Alert, Severity } from '../core/types.js';
 import type { Actor } from './audit.js';
 import type { Queryable, Row } from './db.js';
+import { appendHistory, isoOrNull as iso, listHistory, type HistoryEvent } from './rows.js';
 import { toAlert } from './alerts.js';
 import { caseRef, FINISHED_STATUSES, OPEN_STATUSES, type CaseStatus } from '../vom/workflow.js';
 
@@ -37,7 +38,6 @@ export interface Case {
   callCount: number;
 }
 
-const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string).toISOString());
 
 const FINISHED_SQL = `(${FINISHED_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 const OPEN_SQL = `(${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})`;
@@ -322,26 +322,12 @@ export async function getAttachment(q: Queryable, caseId: string, id: string): P
 
 // ---- history ----
 
-export interface CaseEvent {
-  id: number;
-  at: string;
-  actorId: string | null;
-  actorName: string;
-  type: string;
-  details: Record<string, unknown>;
-}
+export type CaseEvent = HistoryEvent;
 
-export async function appendCaseEvent(q: Queryable, caseId: string, actor: Actor, type: string, details: Record<string, unknown> = {}): Promise<void> {
-  await q.query(
-    'INSERT INTO case_events (case_id, actor_id, actor_name, type, details) VALUES ($1, $2, $3, $4, $5)',
-    [caseId, actor.id, actor.name, type, JSON.stringify(details)],
-  );
-}
+export const appendCaseEvent = (q: Queryable, caseId: string, actor: Actor, type: string, details: Record<string, unknown> = {}) =>
+  appendHistory(q, 'case_events', caseId, actor, type, details);
 
-export async function listCaseEvents(q: Queryable, caseId: string): Promise<CaseEvent[]> {
-  const rows = await q.query('SELECT * FROM case_events WHERE case_id = $1 ORDER BY id', [caseId]);
-  return rows.map((r) => ({ id: Number(r.id), at: iso(r.at)!, actorId: r.actor_id, actorName: r.actor_name, type: r.type, details: r.details ?? {} }));
-}
+export const listCaseEvents = (q: Queryable, caseId: string): Promise<CaseEvent[]> => listHistory(q, 'case_events', caseId);
 
 /** Users who may own a case (for the assignee picker). */
 export async function listAssignees(q: Queryable): Promise<{ id: string; username: string; displayName: string; role: string }[]> {

@@ -1,5 +1,6 @@
 import { onFailure, type BreakerPolicy, type CircuitPhase, type Transition } from '../delivery/breaker.js';
 import type { Queryable, Row } from './db.js';
+import { isoOrNull as iso } from './rows.js';
 
 // The per-subscription circuit breaker's state (`delivery_circuits`, migration
 // 006). Transitions are decided by the pure src/delivery/breaker.ts under a row
@@ -15,7 +16,6 @@ export interface CircuitInfo {
 
 export const CLOSED_CIRCUIT: CircuitInfo = { state: 'closed', consecutiveFailures: 0, openedAt: null, openUntil: null };
 
-const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
 const ms = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
 const SELECT_LOCKED = `SELECT consecutive_failures, trips,

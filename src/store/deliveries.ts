@@ -2,6 +2,7 @@ import type { GapState } from '../delivery/gaps.js';
 import type { DeliveryStatus, OutboxEvent, SubscriptionKind } from '../delivery/types.js';
 import { lockHalfOpen, markProbe } from './circuits.js';
 import type { Queryable, Row } from './db.js';
+import { isoOrNull as iso } from './rows.js';
 
 // The relay's cursor and the deliveries it fans out. Times that decide who may
 // act (leases, due retries, gap age) are the database's clock, so several
@@ -175,7 +176,6 @@ export interface DeliveryInfo {
   updatedAt: string;
 }
 
-const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
 
 function toDelivery(r: Row): DeliveryInfo {
   return {

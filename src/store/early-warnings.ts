@@ -1,5 +1,6 @@
 import type { Speaker } from '../core/types.js';
 import type { Queryable, Row } from './db.js';
+import { isoOrNull, isoTime as iso } from './rows.js';
 
 // Storage of the early-warning capability (migration 008): topic mentions, the
 // evaluator's cursor, and the warnings. SQL only; decisions are made in
@@ -37,8 +38,6 @@ export interface EarlyWarning extends WarningCounts {
   samples: SampleRef[];
 }
 
-const iso = (v: unknown): string => new Date(v as string).toISOString();
-const isoOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : iso(v));
 
 function toWarning(r: Row): EarlyWarning {
   return {

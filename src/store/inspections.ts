@@ -4,6 +4,7 @@ import {
   complianceRate, findingRef, isPastDue, kstToday, roundRef, UNRESOLVED_FINDING_STATUSES,
   type AnswerResult, type Area, type FindingSeverity, type FindingStatus, type RoundStatus,
 } from '../inspection/model.js';
+import { isoOrNull as iso } from './rows.js';
 
 // Self-inspection storage: templates (immutable versions), rounds, answers,
 // evidence (bytes in the database, like case attachments), findings with their
@@ -11,7 +12,6 @@ import {
 // Dates (due dates, periods) travel as 'yyyy-mm-dd' text: both drivers would
 // otherwise turn a `date` into a local-time JS Date.
 
-const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string).toISOString());
 
 // ---- templates ----
 

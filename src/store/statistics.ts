@@ -2,6 +2,7 @@ import type { DayCount, DimensionCount } from '../analytics/statistics/compute.j
 import type { PeerFigure } from '../analytics/statistics/peers.js';
 import type { ComplaintRecordInput, CustomerBaseInput, PeerInput, RowError } from '../analytics/statistics/rows.js';
 import type { Queryable, Row } from './db.js';
+import { isoTime as iso } from './rows.js';
 
 // Storage of complaint statistics (migration 010). SQL only; the figures are
 // made in src/analytics/statistics.
@@ -13,7 +14,6 @@ import type { Queryable, Row } from './db.js';
 // at query time is what keeps the statistics in step with every case created,
 // changed or rejected, with no copy to maintain.
 
-const iso = (v: unknown): string => new Date(v as string).toISOString();
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const dayText = (v: unknown): string => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
 

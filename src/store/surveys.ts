@@ -1,5 +1,6 @@
 import { caseRef } from '../vom/workflow.js';
 import type { Queryable, Row } from './db.js';
+import { isoTime as iso } from './rows.js';
 
 // Storage of consumer evaluation (migration 011): survey responses, outside
 // benchmarks and the import history. SQL only; the indices are computed in
@@ -33,7 +34,6 @@ export interface ResponseFilter {
   metric?: SurveyMetric;
 }
 
-const iso = (v: unknown): string => new Date(v as string).toISOString();
 
 /** WHERE clause of a filter; parameters start at $1. */
 function where(f: ResponseFilter): { sql: string; params: unknown[] } {

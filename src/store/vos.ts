@@ -1,6 +1,7 @@
 import type { Actor } from './audit.js';
 import { likePattern } from './cases.js';
 import type { Queryable, Row } from './db.js';
+import { appendHistory, isoOrNull as iso, jsonValue as json, listHistory, type HistoryEvent } from './rows.js';
 import { caseRef } from '../vom/workflow.js';
 import { postRef, type PostHit, type PostRedaction, type VosChannel, type VosKind, type VosStatus } from '../vos/model.js';
 import { ALL_POSTS, NO_TOPIC, type CountRow } from '../vos/topics.js';
@@ -42,9 +43,6 @@ export interface VosPost {
   createdBy: string;
   updatedAt: string;
 }
-
-const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string).toISOString());
-const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
 const POST_SELECT = `
   SELECT p.*, k.number AS case_number, k.status AS case_status
@@ -194,26 +192,12 @@ export async function updatePost(q: Queryable, id: string, p: PostPatch): Promis
   return (await getPost(q, id))!;
 }
 
-export interface PostEvent {
-  id: number;
-  at: string;
-  actorId: string | null;
-  actorName: string;
-  type: string;
-  details: Record<string, unknown>;
-}
+export type PostEvent = HistoryEvent;
 
-export async function appendPostEvent(q: Queryable, postId: string, actor: Actor, type: string, details: Record<string, unknown> = {}): Promise<void> {
-  await q.query(
-    'INSERT INTO vos_post_events (post_id, actor_id, actor_name, type, details) VALUES ($1, $2, $3, $4, $5)',
-    [postId, actor.id, actor.name, type, JSON.stringify(details)],
-  );
-}
+export const appendPostEvent = (q: Queryable, postId: string, actor: Actor, type: string, details: Record<string, unknown> = {}) =>
+  appendHistory(q, 'vos_post_events', postId, actor, type, details);
 
-export async function listPostEvents(q: Queryable, postId: string): Promise<PostEvent[]> {
-  const rows = await q.query('SELECT * FROM vos_post_events WHERE post_id = $1 ORDER BY id', [postId]);
-  return rows.map((r) => ({ id: Number(r.id), at: iso(r.at)!, actorId: r.actor_id, actorName: r.actor_name, type: r.type, details: json(r.details) }));
-}
+export const listPostEvents = (q: Queryable, postId: string): Promise<PostEvent[]> => listHistory(q, 'vos_post_events', postId);
 
 /**
  * Posts per KST day and kind in [startMs, endMs): per topic, all posts

@@ -11,7 +11,7 @@ import { startRepeatContactLinker, type RepeatLinker } from '../../vom/repeat-li
 import { CASE_STATUSES, STATUS_LABELS, TRANSITIONS, type CaseStatus } from '../../vom/workflow.js';
 import { actorOf, requirePermission } from '../auth/plugin.js';
 import type { RadarContext } from '../context.js';
-import { alertSchema, callSchema, errorResponses, idString } from '../schemas.js';
+import { alertSchema, callSchema, errorResponses, historySchema, idString } from '../schemas.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -43,14 +43,6 @@ const attachmentSchema = {
   properties: {
     id: { type: 'string' }, filename: { type: 'string' }, contentType: { type: 'string' }, size: { type: 'integer' },
     sha256: { type: 'string' }, uploadedBy: { type: 'string' }, createdAt: { type: 'string' },
-  },
-} as const;
-
-const historySchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'integer' }, at: { type: 'string' }, actorId: { type: ['string', 'null'] }, actorName: { type: 'string' },
-    type: { type: 'string' }, details: { type: 'object', additionalProperties: true },
   },
 } as const;
 

@@ -12,7 +12,7 @@ import {
 } from '../../vos/index.js';
 import { actorOf, requirePermission } from '../auth/plugin.js';
 import type { RadarContext } from '../context.js';
-import { errorResponses, idString } from '../schemas.js';
+import { errorResponses, historySchema, idString } from '../schemas.js';
 import { eventStreamRoute } from '../sse.js';
 
 // 고객의 소리 (voice of customer board): the website posts with a token scoped
@@ -45,14 +45,6 @@ export const vosPostSchema = {
     topics: { type: 'array', items: { type: 'string' } }, ruleSetVersion: { type: 'integer' }, topicSetVersion: { type: 'integer' },
     caseId: { type: ['string', 'null'] }, caseRef: { type: ['string', 'null'] }, caseStatus: { type: ['string', 'null'] },
     createdBy: { type: 'string' }, updatedAt: { type: 'string' },
-  },
-} as const;
-
-const historySchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'integer' }, at: { type: 'string' }, actorId: { type: ['string', 'null'] }, actorName: { type: 'string' },
-    type: { type: 'string' }, details: { type: 'object', additionalProperties: true },
   },
 } as const;
 
