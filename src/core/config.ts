@@ -45,6 +45,8 @@ export interface RadarConfig {
   queueReader: boolean;
   /** Daily briefing: time zone, time of day, PDF font (RADAR_TIMEZONE, RADAR_BRIEFING_*). */
   briefing: BriefingConfig;
+  /** This company's name in peer comparisons until its published figure is entered (RADAR_COMPANY_NAME). */
+  companyName: string;
 }
 
 function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -92,5 +94,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RadarConfig {
     rateLimitPerMinute: int('RADAR_RATE_LIMIT_PER_MIN', 120_000, env),
     loginRateLimitPerMinute: int('RADAR_LOGIN_RATE_LIMIT_PER_MIN', 20, env),
     briefing: loadBriefingConfig(env),
+    companyName: env.RADAR_COMPANY_NAME?.trim() || '당사',
   };
 }

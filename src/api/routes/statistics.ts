@@ -140,7 +140,7 @@ export function importTemplate(kind: ImportKind): string {
 export async function statisticsRoutes(app: FastifyInstance, ctx: RadarContext): Promise<void> {
   const { db } = ctx;
   const tz = ctx.config.briefing.timezone;
-  const companyName = process.env.RADAR_COMPANY_NAME?.trim() || '당사';
+  const companyName = ctx.config.companyName;
   const read = requirePermission('statistics:read');
   const write = requirePermission('statistics:write');
   const tracker = new ImportTracker();
