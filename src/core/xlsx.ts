@@ -68,3 +68,6 @@ export async function workbook<T>(sheetName: string, columns: Column<T>[], rows:
   about.getColumn(2).width = 40;
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
+
+/** The content type of an .xlsx workbook. */
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

@@ -5,6 +5,7 @@ import type { Queryable } from '../../store/db.js';
 import type { BriefingConfig } from './config.js';
 import { renderBriefingPdf } from './pdf.js';
 import { briefingWorkbook } from './xlsx.js';
+import { XLSX_TYPE } from '../../core/xlsx.js';
 
 // A stored briefing as the files people get: the console's download and the
 // e-mail attachment are the same bytes.
@@ -38,7 +39,7 @@ export async function briefingXlsx(b: StoredBriefing): Promise<BriefingFile> {
   return {
     filename: `radar-briefing-${b.day}-v${b.version}.xlsx`,
     filenameKo: `일일브리핑-${b.day}-v${b.version}.xlsx`,
-    contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    contentType: XLSX_TYPE,
     data: await briefingWorkbook(b.content, b),
   };
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import {
   briefingPdf, briefingXlsx, BRIEFING_EVENT, checkDay, dayOf, dueDay, generateBriefing, loadBriefing, type BriefingFile,
 } from '../../analytics/briefing/index.js';
@@ -8,6 +8,7 @@ import type { StoredEvent } from '../../store/events.js';
 import { actorOf, requirePermission } from '../auth/plugin.js';
 import type { RadarContext } from '../context.js';
 import { errorResponses } from '../schemas.js';
+import { sendDownload } from '../download.js';
 
 // The daily briefing (일일 브리핑): list, one day's figures, its PDF, and
 // making (or remaking) a day on request. The scheduler makes them by itself
@@ -45,13 +46,6 @@ const listItemSchema = {
 } as const;
 
 const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-
-function sendFile(reply: FastifyReply, f: BriefingFile) {
-  reply.header('content-type', f.contentType);
-  reply.header('content-disposition', `attachment; filename="${f.filename}"; filename*=UTF-8''${encodeURIComponent(f.filenameKo)}`);
-  reply.header('cache-control', 'private, no-store');
-  return reply.send(f.data);
-}
 
 export async function briefingRoutes(app: FastifyInstance, ctx: RadarContext) {
   const { db, bus } = ctx;
@@ -107,7 +101,7 @@ export async function briefingRoutes(app: FastifyInstance, ctx: RadarContext) {
     const file = await briefingPdf(b, cfg);
     // It names customers and quotes calls: who took a copy is on record, like the Excel exports.
     await audit.appendAudit(db, actorOf(req.principal), 'export.briefing_pdf', { type: 'briefing', id: b.day }, { version: b.version, bytes: file.data.length });
-    return sendFile(reply, file);
+    return sendDownload(reply, { contentType: file.contentType, name: file.filenameKo, asciiName: file.filename, body: file.data });
   });
 
   app.get<{ Params: { date: string } }>('/api/briefings/:date/xlsx', {
@@ -120,7 +114,7 @@ export async function briefingRoutes(app: FastifyInstance, ctx: RadarContext) {
     const b = await loadBriefing(db, checkDay(req.params.date, cfg, new Date()));
     const file = await briefingXlsx(b);
     await audit.appendAudit(db, actorOf(req.principal), 'export.briefing_xlsx', { type: 'briefing', id: b.day }, { version: b.version });
-    return sendFile(reply, file);
+    return sendDownload(reply, { contentType: file.contentType, name: file.filenameKo, asciiName: file.filename, body: file.data });
   });
 
   app.post<{ Params: { date: string } }>('/api/briefings/:date/generate', {

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { badRequest, notFound } from '../../core/errors.js';
 import type { Severity } from '../../core/types.js';
 import * as casesRepo from '../../store/cases.js';
@@ -12,6 +12,7 @@ import { CASE_STATUSES, STATUS_LABELS, TRANSITIONS, type CaseStatus } from '../.
 import { actorOf, requirePermission } from '../auth/plugin.js';
 import type { RadarContext } from '../context.js';
 import { alertSchema, callSchema, errorResponses, historySchema, idString } from '../schemas.js';
+import { sendDownload } from '../download.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -263,7 +264,7 @@ export async function caseRoutes(app: FastifyInstance, ctx: RadarContext, vomCon
   }, async (req, reply) => {
     const a = await casesRepo.getAttachment(db, req.params.id, req.params.attachmentId);
     if (!a) throw notFound('attachment_not_found', 'No such attachment on this case');
-    return sendFile(reply, a.filename, a.contentType, a.data);
+    return sendDownload(reply, { contentType: a.contentType, name: a.filename, body: a.data });
   });
 
   app.post<{ Params: { id: string }; Body: { kind: 'call' | 'alert'; targetId: string } }>('/api/cases/:id/links', {
@@ -303,13 +304,3 @@ export async function caseRoutes(app: FastifyInstance, ctx: RadarContext, vomCon
   });
 }
 
-/** Sends stored bytes as a download; never rendered inline (an uploaded HTML file must not run in the console's origin). */
-function sendFile(reply: FastifyReply, filename: string, contentType: string, data: Buffer) {
-  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  reply.header('content-type', contentType);
-  reply.header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`);
-  reply.header('x-content-type-options', 'nosniff');
-  reply.header('content-security-policy', "default-src 'none'; sandbox");
-  reply.header('cache-control', 'private, no-store');
-  return reply.send(data);
-}

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { AlertStatus } from '../../core/types.js';
 import * as alertsRepo from '../../store/alerts.js';
 import * as audit from '../../store/audit.js';
@@ -10,28 +10,15 @@ import { actorOf, requirePermission } from '../auth/plugin.js';
 import type { RadarContext } from '../context.js';
 import { errorResponses } from '../schemas.js';
 import { caseListQuery, type CaseListQuery } from './cases.js';
+import { sendWorkbook } from '../download.js';
 
 // Excel downloads of the console's lists, with the same filters as the list
 // endpoints. Exports carry personal data, so each one is in the audit trail.
 
 const MAX_ROWS = 10_000;
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const limitProp = { type: 'integer', minimum: 1, maximum: MAX_ROWS, default: MAX_ROWS } as const;
 const binary = { 200: { type: 'string', format: 'binary', description: 'xlsx workbook' }, ...errorResponses } as const;
-
-function stamp(): string {
-  const kst = new Date(Date.now() + 9 * 3600_000).toISOString();
-  return kst.slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
-}
-
-function sendXlsx(reply: FastifyReply, baseName: string, koName: string, buf: Buffer) {
-  const name = `${baseName}-${stamp()}.xlsx`;
-  reply.header('content-type', XLSX);
-  reply.header('content-disposition', `attachment; filename="${name}"; filename*=UTF-8''${encodeURIComponent(`${koName}-${stamp()}.xlsx`)}`);
-  reply.header('cache-control', 'private, no-store');
-  return reply.send(buf);
-}
 
 export async function exportRoutes(app: FastifyInstance, ctx: RadarContext) {
   const { db } = ctx;
@@ -55,7 +42,7 @@ export async function exportRoutes(app: FastifyInstance, ctx: RadarContext) {
     const actor = actorOf(req.principal);
     const buf = await workbook('알림', ALERT_COLUMNS, items, { by: actor.name, filters: req.query });
     await audit.appendAudit(db, actor, 'export.alerts', { type: 'export' }, { rows: items.length, filters: req.query });
-    return sendXlsx(reply, 'radar-alerts', '알림', buf);
+    return sendWorkbook(reply, 'radar-alerts', '알림', buf);
   });
 
   app.get<{ Querystring: CaseListQuery }>('/api/export/cases.xlsx', {
@@ -70,7 +57,7 @@ export async function exportRoutes(app: FastifyInstance, ctx: RadarContext) {
     const actor = actorOf(req.principal);
     const buf = await workbook('민원 사례', CASE_COLUMNS, items, { by: actor.name, filters: req.query });
     await audit.appendAudit(db, actor, 'export.cases', { type: 'export' }, { rows: items.length, filters: req.query });
-    return sendXlsx(reply, 'radar-cases', '민원사례', buf);
+    return sendWorkbook(reply, 'radar-cases', '민원사례', buf);
   });
 
   app.get<{ Querystring: { limit?: number; customerId?: string; agentId?: string; from?: string; to?: string; active?: boolean } }>('/api/export/calls.xlsx', {
@@ -93,6 +80,6 @@ export async function exportRoutes(app: FastifyInstance, ctx: RadarContext) {
     const actor = actorOf(p);
     const buf = await workbook('통화', CALL_COLUMNS, items, { by: actor.name, filters: { ...req.query, agentId } });
     await audit.appendAudit(db, actor, 'export.calls', { type: 'export' }, { rows: items.length, filters: req.query });
-    return sendXlsx(reply, 'radar-calls', '통화', buf);
+    return sendWorkbook(reply, 'radar-calls', '통화', buf);
   });
 }

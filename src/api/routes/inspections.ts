@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { notFound } from '../../core/errors.js';
 import {
   AREA_LABELS, AREAS, DEFAULT_DEPARTMENTS, FINDING_DAYS, FINDING_SEVERITIES, FINDING_STATUS_LABELS, FINDING_STATUSES, FINDING_TRANSITIONS,
@@ -16,13 +16,13 @@ import { loadVomConfig } from '../../vom/config.js';
 import { actorOf, requirePermission } from '../auth/plugin.js';
 import type { RadarContext } from '../context.js';
 import { errorResponses, idString } from '../schemas.js';
+import { sendDownload, sendWorkbook } from '../download.js';
 
 // 자율 점검 (consumer-protection self-inspection): checklist templates, rounds
 // with answers and evidence, findings and their follow-up, the summary, and
 // Excel exports. Read with inspections:read (auditors included), change with
 // inspections:write. The bundled checklist is installed when the routes start.
 
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const str = { type: 'string' } as const;
 const nstr = { type: ['string', 'null'] } as const;
@@ -146,19 +146,6 @@ const roundParams = { type: 'object', properties: { id: idString } } as const;
 // Evidence travels as base64 in JSON, like case attachments: the body limit is
 // the file limit plus base64's 4/3 and room for the other fields.
 const base64Limit = (bytes: number) => Math.ceil(bytes / 3) * 4 + 4096;
-
-function stamp(): string {
-  return new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
-}
-
-function sendDownload(reply: FastifyReply, asciiName: string, utf8Name: string, contentType: string, data: Buffer) {
-  reply.header('content-type', contentType);
-  reply.header('content-disposition', `attachment; filename="${asciiName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(utf8Name)}`);
-  reply.header('x-content-type-options', 'nosniff');
-  reply.header('content-security-policy', "default-src 'none'; sandbox");
-  reply.header('cache-control', 'private, no-store');
-  return reply.send(data);
-}
 
 interface RoundListQuery { status?: RoundStatus; department?: string; period?: string; templateId?: string; limit?: number; offset?: number }
 interface FindingListQuery {
@@ -397,7 +384,7 @@ export async function inspectionRoutes(app: FastifyInstance, ctx: RadarContext, 
   }, async (req, reply) => {
     const e = await repo.getEvidence(db, req.params.id, req.params.evidenceId);
     if (!e) throw notFound('evidence_not_found', 'No such evidence file on this round');
-    return sendDownload(reply, e.filename, e.filename, e.contentType, e.data);
+    return sendDownload(reply, { contentType: e.contentType, name: e.filename, body: e.data });
   });
 
   app.delete<{ Params: { id: string; evidenceId: string } }>('/api/inspections/rounds/:id/evidence/:evidenceId', {
@@ -420,7 +407,7 @@ export async function inspectionRoutes(app: FastifyInstance, ctx: RadarContext, 
     const actor = actorOf(req.principal);
     const buf = await roundWorkbook(d, actor.name);
     await audit.appendAudit(db, actor, 'export.inspection_round', { type: 'inspection_round', id: d.round.id }, { ref: d.round.ref });
-    return sendDownload(reply, `radar-inspection-${d.round.ref}-${stamp()}.xlsx`, `자율점검-${d.round.department}-${d.round.period}-${stamp()}.xlsx`, XLSX, buf);
+    return sendWorkbook(reply, `radar-inspection-${d.round.ref}`, `자율점검-${d.round.department}-${d.round.period}`, buf);
   });
 
   // ---- findings ----
@@ -449,7 +436,7 @@ export async function inspectionRoutes(app: FastifyInstance, ctx: RadarContext, 
     const actor = actorOf(req.principal);
     const buf = await workbook('발견 사항', FINDING_COLUMNS, items, { by: actor.name, filters: req.query as Record<string, unknown> });
     await audit.appendAudit(db, actor, 'export.inspection_findings', { type: 'export' }, { rows: items.length, filters: req.query });
-    return sendDownload(reply, `radar-findings-${stamp()}.xlsx`, `자율점검-발견사항-${stamp()}.xlsx`, XLSX, buf);
+    return sendWorkbook(reply, 'radar-findings', '자율점검-발견사항', buf);
   });
 
   app.get<{ Params: { id: string } }>('/api/inspections/findings/:id', {

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import {
   BASE_PERIOD_RE, BREAKDOWN_DIMENSIONS, COLUMNS, DIMENSIONS, IMPORT_FORMATS, IMPORT_KINDS, ImportTracker, MAX_REPORTED_ERRORS, PEER_MEASURES, TAXONOMY,
   complaintRow, currentPeriodId, formatOf, isTerm, localDay, monitoringVolume, parsePeriod, peerComparison, periodSummary, startImport,
@@ -13,6 +13,7 @@ import * as repo from '../../store/statistics.js';
 import { actorOf, requirePermission } from '../auth/plugin.js';
 import type { RadarContext } from '../context.js';
 import { errorResponses, idString } from '../schemas.js';
+import { sendDownload, sendWorkbook } from '../download.js';
 
 // Complaint statistics (민원 통계): KPI summary with year-on-year change and the
 // converted count, trend, breakdowns, peer comparison, monitoring volume, the
@@ -24,7 +25,6 @@ const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 const base64Limit = (bytes: number) => Math.ceil(bytes / 3) * 4 + 16_384;
 /** A small import finishes inside the request; a large one answers 202 and is polled. */
 const IMPORT_WAIT_MS = 3_000;
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** An import running longer than this was cut off by a stopped server (100,000 rows take well under a minute). */
 const STALE_IMPORT_MINUTES = 30;
 
@@ -109,18 +109,6 @@ const classificationSchema = {
   },
 } as const;
 const term = (d: (typeof DIMENSIONS)[number]) => ({ type: 'string', enum: TAXONOMY[d].map((t) => t.id) });
-
-function stamp(tz: string): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-    .format(new Date()).replace(/[-:]/g, '').replace(' ', '-');
-}
-
-function sendFile(reply: FastifyReply, type: string, name: string, koName: string, body: Buffer | string) {
-  reply.header('content-type', type);
-  reply.header('content-disposition', `attachment; filename="${name}"; filename*=UTF-8''${encodeURIComponent(koName)}`);
-  reply.header('cache-control', 'private, no-store');
-  return reply.send(body);
-}
 
 /** A template for each import kind: the header row and one example row. */
 export function importTemplate(kind: ImportKind): string {
@@ -525,7 +513,7 @@ export async function statisticsRoutes(app: FastifyInstance, ctx: RadarContext):
       querystring: { type: 'object', required: ['kind'], additionalProperties: false, properties: { kind: { type: 'string', enum: [...IMPORT_KINDS] } } },
       response: { 200: { type: 'string' }, ...errorResponses },
     },
-  }, async (req, reply) => sendFile(reply, 'text/csv; charset=utf-8', `radar-${req.query.kind}-template.csv`, `민원통계-${req.query.kind}-양식.csv`, importTemplate(req.query.kind)));
+  }, async (req, reply) => sendDownload(reply, { contentType: 'text/csv; charset=utf-8', name: `민원통계-${req.query.kind}-양식.csv`, asciiName: `radar-${req.query.kind}-template.csv`, body: importTemplate(req.query.kind) }));
 
   app.get<{ Params: { id: string } }>('/api/statistics/imports/:id', {
     preHandler: read,
@@ -558,6 +546,6 @@ export async function statisticsRoutes(app: FastifyInstance, ctx: RadarContext):
     const actor = actorOf(req.principal);
     const buf = await statisticsWorkbook({ summary, trend, peers, monitoring: monitoring.months, customerBase: await repo.listCustomerBase(db), by: actor.name });
     await audit.appendAudit(db, actor, 'export.statistics', { type: 'export' }, { period: periodId, scope });
-    return sendFile(reply, XLSX, `radar-statistics-${periodId}-${stamp(tz)}.xlsx`, `민원통계-${periodId}-${stamp(tz)}.xlsx`, buf);
+    return sendWorkbook(reply, `radar-statistics-${periodId}`, `민원통계-${periodId}`, buf, tz);
   });
 }

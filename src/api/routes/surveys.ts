@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   benchmarkComparison, BENCHMARK_COLUMNS, breakdowns, checkBenchmark, checkResponse, checkWindow, FILE_FORMATS, FILE_LIMITS, formatOf,
   GRANULARITIES, ingestResponses, LIMITS, METRICS, overview, readRecords, refuse, RESPONSE_COLUMNS, scrub, series, surveyWorkbook,
@@ -12,6 +12,7 @@ import * as repo from '../../store/surveys.js';
 import { actorOf, requirePermission } from '../auth/plugin.js';
 import type { RadarContext } from '../context.js';
 import { errorResponses, idString } from '../schemas.js';
+import { sendWorkbook } from '../download.js';
 
 // 고객 평가 (consumer evaluation): survey responses in (one, batch, file),
 // CSAT/NPS/CES with intervals, breakdowns and series out, outside benchmarks
@@ -102,11 +103,6 @@ const BATCH_BODY_LIMIT = 8 * 1024 * 1024;
 interface FilterQuery { from?: string; to?: string; touchpoint?: string; product?: string; segment?: string }
 interface FileBody { filename: string; format?: string; dataBase64: string; dryRun?: boolean }
 
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-function kstStamp(): string {
-  return new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
-}
 
 function window(q: FilterQuery): { w: Window; f: Filter } {
   const w = checkWindow(q.from, q.to, Date.now());
@@ -341,7 +337,7 @@ export async function surveyRoutes(app: FastifyInstance, ctx: RadarContext) {
     });
     // Comments are customers' words: who took a copy is on record, like every export.
     await audit.appendAudit(db, actor, 'export.surveys', { type: 'export' }, { filters: req.query });
-    return sendXlsx(reply, 'radar-surveys', '고객평가', buf);
+    return sendWorkbook(reply, 'radar-surveys', '고객평가', buf);
   });
 
   // ---- outside benchmarks ----
@@ -509,9 +505,3 @@ async function importBenchmarks(db: Db, actor: audit.Actor, items: (BenchmarkInp
   });
 }
 
-function sendXlsx(reply: FastifyReply, baseName: string, koName: string, buf: Buffer) {
-  reply.header('content-type', XLSX);
-  reply.header('content-disposition', `attachment; filename="${baseName}-${kstStamp()}.xlsx"; filename*=UTF-8''${encodeURIComponent(`${koName}-${kstStamp()}.xlsx`)}`);
-  reply.header('cache-control', 'private, no-store');
-  return reply.send(buf);
-}

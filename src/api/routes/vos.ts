@@ -14,13 +14,13 @@ import { actorOf, requirePermission } from '../auth/plugin.js';
 import type { RadarContext } from '../context.js';
 import { errorResponses, historySchema, idString } from '../schemas.js';
 import { eventStreamRoute } from '../sse.js';
+import { sendWorkbook } from '../download.js';
 
 // 고객의 소리 (voice of customer board): the website posts with a token scoped
 // to vos:write; officers read, moderate, answer, hide and turn posts into cases;
 // analysts read the topic summary; everything else mirrors the case routes.
 
 const MAX_EXPORT_ROWS = 10_000;
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const nullableString = (max: number) => ({ type: ['string', 'null'], maxLength: max }) as const;
 
 const hitSchema = {
@@ -91,10 +91,6 @@ const summarySchema = {
 } as const;
 
 const idParams = { type: 'object', properties: { id: idString } } as const;
-
-function stamp(): string {
-  return new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
-}
 
 export async function vosRoutes(app: FastifyInstance, ctx: RadarContext, vomConfig: VomConfig = loadVomConfig(), topicSet?: TopicSet): Promise<void> {
   const { db, bus } = ctx;
@@ -169,10 +165,7 @@ export async function vosRoutes(app: FastifyInstance, ctx: RadarContext, vomConf
     const actor = actorOf(req.principal);
     const buf = await workbook('고객의 소리', vosColumns(topicLabel), items, { by: actor.name, filters: req.query });
     await audit.appendAudit(db, actor, 'export.vos', { type: 'export' }, { rows: items.length, filters: req.query });
-    reply.header('content-type', XLSX);
-    reply.header('content-disposition', `attachment; filename="radar-vos-${stamp()}.xlsx"; filename*=UTF-8''${encodeURIComponent(`고객의소리-${stamp()}.xlsx`)}`);
-    reply.header('cache-control', 'private, no-store');
-    return reply.send(buf);
+    return sendWorkbook(reply, 'radar-vos', '고객의소리', buf);
   });
 
   app.get<{ Querystring: { from?: string; to?: string } }>('/api/vos/topics/summary', {
