@@ -71,4 +71,25 @@ export async function statisticsSteps(e: E2eContext): Promise<void> {
     const base = await api('GET', '/api/statistics/customer-base');
     assert.equal(base.items.find((b: { period: string }) => b.period === '2026-10').customers, 11_955_000);
   });
+
+  await step('statistics: a VOM case is classified on its page (external, 금융감독원) and counts that way', async () => {
+    const kase = (await api('POST', '/api/cases', { title: '통계 분류 확인용 민원', severity: 3, category: 'external_authority' }));
+    await page.goto(`${e.url}/cases/${kase.id}`);
+    await page.locator('[data-testid=classification]').waitFor();
+    assert.ok((await page.locator('[data-testid=classification]').innerText()).includes('아직 분류하지 않았습니다'));
+    await page.click('[data-testid=classify-case]');
+    await page.selectOption('[data-testid=class-channel]', 'web');
+    await page.selectOption('[data-testid=class-scope]', 'external');
+    await page.click('[data-testid=classification-save]');
+    await page.locator('[data-testid=classification-form] .form-error').waitFor();
+    await page.selectOption('[data-testid=class-externalBody]', 'fss');
+    await page.click('[data-testid=classification-save]');
+    const shown = page.locator('dl[data-testid=classification]');
+    await shown.waitFor();
+    const text = await shown.innerText();
+    assert.ok(text.includes('홈페이지') && text.includes('대외') && text.includes('금융감독원'), text);
+    const stored = await api('GET', `/api/statistics/cases/${kase.id}/classification`);
+    assert.deepEqual([stored.channel, stored.scope, stored.externalBody], ['web', 'external', 'fss']);
+    await shot(page, '20b-case-classification');
+  });
 }

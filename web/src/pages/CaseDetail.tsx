@@ -8,6 +8,7 @@ import { useT } from '../i18n';
 import { Link } from '../router';
 import { AlertStatus, Card, CaseStatus, CategoryTag, Empty, ErrorBox, Loading, Modal, SeverityBadge, Spinner, errorText, toast } from '../ui';
 import { RiskMeter } from './Calls';
+import { CaseClassification } from './CaseClassification';
 import { DueCell, useAssignees } from './Cases';
 
 const FLOW = ['received', 'assigned', 'in_progress', 'resolved', 'closed'];
@@ -124,6 +125,7 @@ export function CaseDetailPage({ id }: { id: string }) {
               {c.closedAt ? <><dt>{t('case.status.closed')}</dt><dd>{fmtDateTime(c.closedAt)}</dd></> : null}
             </dl>
           </Card>
+          {can(me, 'statistics:read') ? <CaseClassification caseId={id} /> : null}
           <Card title={t('cases.historyTitle')}>
             <ol className="timeline" data-testid="history">
               {[...d.history].reverse().map((h) => <li key={h.id}><div className="tl-when">{fmtDateTime(h.at)} · {h.actorName}</div><div className="tl-what">{describe(h, t)}</div></li>)}
