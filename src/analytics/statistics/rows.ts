@@ -60,7 +60,9 @@ interface FieldSpec {
   required?: boolean;
 }
 
-const fold = (s: string) => s.normalize('NFC').toLowerCase().replace(/[\s_·./()-]+/g, '');
+// Exported (with text, parseBool and RowCheck) so combined analysis (src/analytics/analysis)
+// validates its dataset files with the same cell readers instead of a copy.
+export const fold = (s: string) => s.normalize('NFC').toLowerCase().replace(/[\s_·./()-]+/g, '');
 
 export const COLUMNS: Record<ImportKind, readonly FieldSpec[]> = {
   complaints: [
@@ -110,7 +112,7 @@ export function mapHeaders(kind: ImportKind, headers: readonly string[]): { fiel
   return { fields, unknown, errors };
 }
 
-const text = (v: CellValue): string => (v === null ? '' : v instanceof Date ? v.toISOString().slice(0, 10) : String(v).trim());
+export const text = (v: CellValue): string => (v === null ? '' : v instanceof Date ? v.toISOString().slice(0, 10) : String(v).trim());
 
 /** 'YYYY-MM-DD' from 2026-09-30, 2026.9.30, 2026/09/30, 20260930 or a spreadsheet date; null when not a real date. */
 export function parseDate(v: CellValue): string | null {
@@ -133,7 +135,7 @@ export function parseWhole(v: CellValue): number | null | 'invalid' {
   return /^-?\d+$/.test(s) && Number.isSafeInteger(Number(s)) ? Number(s) : 'invalid';
 }
 
-function parseBool(v: CellValue): boolean | 'invalid' {
+export function parseBool(v: CellValue): boolean | 'invalid' {
   if (v === null || v === '') return false;
   if (typeof v === 'boolean') return v;
   const s = fold(text(v));
@@ -142,7 +144,7 @@ function parseBool(v: CellValue): boolean | 'invalid' {
   return 'invalid';
 }
 
-class RowCheck {
+export class RowCheck {
   readonly errors: RowError[] = [];
   constructor(readonly row: number, private readonly values: Record<string, CellValue>, private readonly fields: Map<string, string>) {}
 
