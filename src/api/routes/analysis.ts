@@ -152,10 +152,14 @@ export async function analysisRoutes(app: FastifyInstance, ctx: RadarContext): P
   app.get('/api/analysis/kinds', {
     preHandler: read,
     schema: {
-      tags: ['analysis'], summary: 'Dataset kinds and their declared schemas: fields, types, required, the headers each field is recognised by, and the join column it fills',
-      response: { 200: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', additionalProperties: true } }, timezone: { type: 'string' }, today: { type: 'string' }, maxImportBytes: { type: 'integer' } } } },
+      tags: ['analysis'], summary: 'Dataset kinds and their declared schemas (fields, types, required, the headers each field is recognised by, the join column it fills) and the product/channel/type vocabularies of the filters',
+      response: { 200: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', additionalProperties: true } }, timezone: { type: 'string' }, today: { type: 'string' }, maxImportBytes: { type: 'integer' }, taxonomy: { type: 'object', additionalProperties: true } } } },
     },
-  }, async () => ({ items: DATASET_KINDS.map((k) => KINDS[k]), timezone: tz, today: today(), maxImportBytes: MAX_IMPORT_BYTES }));
+  }, async () => ({
+    items: DATASET_KINDS.map((k) => KINDS[k]), timezone: tz, today: today(), maxImportBytes: MAX_IMPORT_BYTES,
+    // The filters' vocabularies (readers of datasets need not hold statistics:read).
+    taxonomy: { product: TAXONOMY.product, channel: TAXONOMY.channel, type: TAXONOMY.type },
+  }));
 
   app.post<{ Body: { kind: DatasetKind; format?: ImportFormat; filename: string; dataBase64?: string; text?: string } }>('/api/analysis/imports/preview', {
     preHandler: write,
