@@ -418,7 +418,7 @@ function RateTab({ kind, filters }: { kind: 'consultations' | 'sales'; filters: 
     tooltip: { trigger: 'axis' },
     xAxis: { type: 'category', data: items.map((i) => i[lang]), axisLabel: { interval: 0, rotate: items.length > 6 ? 30 : 0 } },
     yAxis: { type: 'value', name: perLabel, nameTextStyle: { align: 'left' } },
-    series: [{ type: 'bar', name: perLabel, data: items.map((i) => i.rate), itemStyle: { color: kind === 'consultations' ? '#3b5bdb' : '#0c8599', borderRadius: [4, 4, 0, 0] }, label: { show: true, position: 'top', formatter: (p: { value: number | null }) => (p.value === null ? '' : two(p.value)) } }],
+    series: [{ type: 'bar', name: perLabel, barMaxWidth: 56, data: items.map((i) => i.rate), itemStyle: { color: kind === 'consultations' ? '#3b5bdb' : '#0c8599', borderRadius: [4, 4, 0, 0] }, label: { show: true, position: 'top', formatter: (p: { value: number | null }) => (p.value === null ? '' : two(p.value)) } }],
   }), [items, lang, kind, perLabel]);
   return (
     <Card title={<>{t(`an.tab.${kind}`)} <span className="muted small">{perLabel}</span></>} actions={
@@ -437,7 +437,7 @@ function RateTab({ kind, filters }: { kind: 'consultations' | 'sales'; filters: 
             <Chart option={option} height={240} testId={`an-${kind}-chart`} />
           </div>
           <table className="table table-compact an-table" data-testid={`an-${kind}-table`}>
-            <thead><tr><th>{t(`an.by.${g}`)}</th><th className="num">{t('an.complaints')} <span className="muted">({t('an.numerator')})</span></th><th className="num">{den} <span className="muted">({t('an.denominator')})</span></th><th className="num">{perLabel}</th></tr></thead>
+            <thead><tr><th>{t(`an.col.${g}`)}</th><th className="num">{t('an.complaints')} <span className="muted">({t('an.numerator')})</span></th><th className="num">{den} <span className="muted">({t('an.denominator')})</span></th><th className="num">{perLabel}</th></tr></thead>
             <tbody>
               {items.map((i) => (
                 <tr key={i.group} data-testid={`an-${kind}-row-${i.group}`}>
@@ -467,8 +467,8 @@ function MarketingTab({ filters, kinds }: { filters: Filters; kinds: Kinds }) {
     xAxis: { type: 'category', data: items.map((c) => c.campaignName ?? c.campaignId) },
     yAxis: { type: 'value', name: '%' },
     series: [
-      { type: 'bar', name: t('an.mk.contacted'), data: items.map((c) => c.contactedRatePct), itemStyle: { color: '#e8590c', borderRadius: [4, 4, 0, 0] } },
-      { type: 'bar', name: t('an.mk.notContacted'), data: items.map((c) => c.notContactedRatePct), itemStyle: { color: '#adb5bd', borderRadius: [4, 4, 0, 0] } },
+      { type: 'bar', name: t('an.mk.contacted'), barMaxWidth: 56, data: items.map((c) => c.contactedRatePct), itemStyle: { color: '#e8590c', borderRadius: [4, 4, 0, 0] } },
+      { type: 'bar', name: t('an.mk.notContacted'), barMaxWidth: 56, data: items.map((c) => c.notContactedRatePct), itemStyle: { color: '#adb5bd', borderRadius: [4, 4, 0, 0] } },
     ],
   }), [items, t]);
   return (
