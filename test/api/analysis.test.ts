@@ -206,6 +206,13 @@ describe.each(testDatabases)('combined analysis API ($name)', (tdb) => {
     expect((await as('agent')('GET', '/api/analysis/datasets')).status).toBe(403);
   });
 
+  it('documents every route in the OpenAPI document', async () => {
+    const doc = await api(ctx.server, 'GET', '/docs/json');
+    for (const path of ['/api/analysis/kinds', '/api/analysis/imports/preview', '/api/analysis/imports', '/api/analysis/datasets/{id}', '/api/analysis/consultation-rate', '/api/analysis/sales-rate', '/api/analysis/marketing', '/api/analysis/platform', '/api/analysis/customers', '/api/analysis/export.xlsx']) {
+      expect(doc.body.paths[path], path).toBeDefined();
+    }
+  });
+
   it('deletes a dataset with its rows (audited); the import log stays', async () => {
     const ds = (await analyst('GET', '/api/analysis/datasets?kind=sales')).body.items[0];
     expect((await analyst('DELETE', `/api/analysis/datasets/${ds.id}`)).status).toBe(204);
