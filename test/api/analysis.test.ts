@@ -206,6 +206,24 @@ describe.each(testDatabases)('combined analysis API ($name)', (tdb) => {
     expect((await as('agent')('GET', '/api/analysis/datasets')).status).toBe(403);
   });
 
+  it('a large file is stored in one transaction with progress, polled after a 202', async () => {
+    const lines = ['platform_row,occurred_at,platform,event_kind,count'];
+    for (let i = 0; i < 40_000; i++) lines.push(`P-${i},2026-06-${String(1 + (i % 28)).padStart(2, '0')} 10:00,app,heartbeat,1`);
+    const mapping = { platform_row: 'id', occurred_at: 'occurredAt', platform: 'platform', event_kind: 'eventKind', count: 'count' };
+    let v = (await analyst('POST', '/api/analysis/imports', { kind: 'platform', dataset: '대량', filename: 'big.csv', text: lines.join('\n'), mapping })).body;
+    expect(['running', 'completed']).toContain(v.status);
+    const seen: number[] = [];
+    while (v.status === 'running') {
+      seen.push(v.progress.processed);
+      await new Promise((r) => setTimeout(r, 100));
+      v = (await analyst('GET', `/api/analysis/imports/${v.id}`)).body;
+    }
+    expect([v.status, v.inserted, v.progress]).toEqual(['completed', 40_000, { phase: 'done', processed: 40_000, total: 40_000 }]);
+    expect(seen.every((p, i) => i === 0 || p >= seen[i - 1]!)).toBe(true);
+    const ds = (await analyst('GET', '/api/analysis/datasets?kind=platform')).body.items.find((d: any) => d.name === '대량');
+    expect((await analyst('DELETE', `/api/analysis/datasets/${ds.id}`)).status).toBe(204);
+  });
+
   it('documents every route in the OpenAPI document', async () => {
     const doc = await api(ctx.server, 'GET', '/docs/json');
     for (const path of ['/api/analysis/kinds', '/api/analysis/imports/preview', '/api/analysis/imports', '/api/analysis/datasets/{id}', '/api/analysis/consultation-rate', '/api/analysis/sales-rate', '/api/analysis/marketing', '/api/analysis/platform', '/api/analysis/customers', '/api/analysis/export.xlsx']) {
@@ -218,7 +236,7 @@ describe.each(testDatabases)('combined analysis API ($name)', (tdb) => {
     expect((await analyst('DELETE', `/api/analysis/datasets/${ds.id}`)).status).toBe(204);
     expect((await analyst('DELETE', `/api/analysis/datasets/${ds.id}`)).body.error.code).toBe('dataset_not_found');
     expect((await analyst('GET', `/api/analysis/sales-rate?${Q3}`)).body.total).toEqual({ complaints: 5, denominator: 0, rate: null });
-    const [a] = await ctx.server.ctx.db.query("SELECT details FROM audit_log WHERE action = 'datasets.deleted'");
+    const [a] = await ctx.server.ctx.db.query("SELECT details FROM audit_log WHERE action = 'datasets.deleted' AND target_id = $1", [ds.id]);
     expect(a!.details).toMatchObject({ kind: 'sales', name: '신규 발급', rows: 3 });
     expect((await analyst('GET', `/api/analysis/imports?dataset=${ds.id}`)).body.items.length).toBeGreaterThan(0);
   });
