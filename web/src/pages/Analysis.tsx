@@ -379,7 +379,7 @@ function ImportWizard({ kinds, initialKind, onClose }: { kinds: Kinds; initialKi
         </div>
       ) : null}
       {error ? <div className="form-error">{error}</div> : null}
-      <RecentImports />
+      {step === 'upload' ? <RecentImports /> : null}
     </Modal>
   );
 }
@@ -515,7 +515,7 @@ function PlatformTab({ filters, kinds }: { filters: Filters; kinds: Kinds }) {
   const q = useQuery<PlatformResult>({ queryKey: ['an', 'platform', filters, type, windowDays], queryFn: () => get(`/api/analysis/platform${filterQs(filters, { type: type || undefined, windowDays })}`) });
   const d = q.data;
   const option = useMemo(() => d ? ({
-    grid: { left: 40, right: 16, top: 30, bottom: 30 },
+    grid: { left: 40, right: 16, top: 42, bottom: 30 },
     tooltip: { trigger: 'axis' },
     xAxis: { type: 'category', data: d.days.map((x) => x.day.slice(5)) },
     yAxis: { type: 'value', minInterval: 1 },
@@ -524,7 +524,8 @@ function PlatformTab({ filters, kinds }: { filters: Filters; kinds: Kinds }) {
       markLine: {
         symbol: 'none', lineStyle: { color: '#e03131', type: 'dashed' },
         label: { formatter: (p: { name: string }) => p.name, color: '#c92a2a', fontSize: 11 },
-        data: d.events.map((e) => ({ xAxis: e.day.slice(5), name: `${e.eventKind ?? ''} ${e.version ?? ''}`.trim() })),
+        // Alternate label heights so events a day or two apart stay readable.
+        data: d.events.map((e, i) => ({ xAxis: e.day.slice(5), name: `${e.eventKind ?? ''} ${e.version ?? ''}`.trim(), label: { distance: i % 2 ? 16 : 3 } })),
       },
     }],
   }) : {}, [d, t]);
