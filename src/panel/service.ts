@@ -58,16 +58,8 @@ export async function ingestMembers(db: Db, actor: Actor, records: readonly { ro
   return { received: values.length, created, unchanged: values.length - created, dryRun: false };
 }
 
-export interface MemberPatch {
-  ageBand?: string | null;
-  grade?: string | null;
-  region?: string | null;
-  products?: string[];
-  tenureYears?: number | null;
-  status?: 'active' | 'paused';
-  channel?: Channel;
-  contact?: string | null;
-}
+/** What PATCH may change (the store's change set: one list of fields). */
+export type MemberPatch = repo.MemberChange;
 
 const clean = (s: string | null | undefined) => (s === undefined ? undefined : s === null || s.trim() === '' ? null : redact(s.normalize('NFC').trim()).text);
 
@@ -83,7 +75,7 @@ export async function changeMember(db: Db, actor: Actor, id: string, p: MemberPa
     };
     if (p.contact !== undefined || p.channel !== undefined) {
       const channel = p.channel ?? m.channel;
-      if (p.contact === null) { change.contact = null; if (p.channel) change.channel = p.channel; }
+      if (p.contact === null) { change.contact = null; if (p.channel !== undefined) change.channel = p.channel; }
       else if (p.contact !== undefined) {
         if (!channel) throw badRequest('missing_field', 'a contact needs its channel (email or sms)');
         const c = normalizeContact(channel, p.contact);

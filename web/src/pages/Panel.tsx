@@ -231,6 +231,8 @@ function NewCampaignModal({ overview, onClose }: { overview: Overview | undefine
     <Modal title={t('pn.newCampaign')} onClose={onClose}
       footer={<><button className="btn btn-ghost" onClick={onClose}>{t('cancel')}</button>
         <button className="btn btn-primary" onClick={submit} disabled={busy || !title.trim() || !purpose.trim() || metrics.length === 0 || !(sampleSize > 0)} data-testid="pn-campaign-save">{busy ? <Spinner /> : null}{t('pn.createDraft')}</button></>}>
+      {/* The dialog is taller than a laptop screen: its body scrolls, the buttons stay in view. */}
+      <div className="pn-modal-body">
       <div className="form-grid pn-form">
         <label className="field span2">{t('pn.campaignTitle')}<input value={title} onChange={(e) => setTitle(e.target.value)} maxLength={200} placeholder={t('pn.titlePh')} data-testid="pn-campaign-title" /></label>
         <label className="field span2">{t('pn.purpose')}<input value={purpose} onChange={(e) => setPurpose(e.target.value)} maxLength={500} placeholder={t('pn.purposePh')} data-testid="pn-campaign-purpose" /></label>
@@ -238,7 +240,7 @@ function NewCampaignModal({ overview, onClose }: { overview: Overview | undefine
           <div className="pn-checks">{METRICS.map((m) => <label key={m}><input type="checkbox" checked={metrics.includes(m)} onChange={() => setMetrics(toggle(metrics, m))} /> {m.toUpperCase()}</label>)}</div>
         </div>
         <label className="field">{t('pn.closesAt')}<input type="date" value={closes} min={addDays(1)} onChange={(e) => e.target.value && setCloses(e.target.value)} data-testid="pn-campaign-closes" /></label>
-        <label className="field span2">{t('pn.question')} <span className="muted">({t('pn.optional')})</span><input value={question} onChange={(e) => setQuestion(e.target.value)} maxLength={300} /></label>
+        <label className="field span2"><span>{t('pn.question')} <span className="muted">({t('pn.optional')})</span></span><input value={question} onChange={(e) => setQuestion(e.target.value)} maxLength={300} /></label>
       </div>
       <div className="pn-subhead">{t('pn.segmentFilter')} <span className="muted small">· {t('pn.segmentFilterHint')}</span></div>
       {DIMENSIONS.map((d) => {
@@ -282,6 +284,7 @@ function NewCampaignModal({ overview, onClose }: { overview: Overview | undefine
         )}
       </div>
       {error ? <div className="form-error" role="alert">{error}</div> : null}
+      </div>
     </Modal>
   );
 }
@@ -405,17 +408,17 @@ function MembersCard({ writer, overview }: { writer: boolean; overview: Overview
       </div>
       {q.isLoading ? <Loading /> : q.error ? <ErrorBox error={q.error} /> : q.data!.items.length === 0 ? <Empty icon="◎" title={t('pn.noMembers')} hint={writer ? t('pn.noMembersHint') : undefined} /> : (
         <>
+          <div className="pn-table-wrap">
           <table className="table table-compact pn-table" data-testid="pn-members">
-            <thead><tr><th>{t('pn.member')}</th><th>{t('pn.externalId')}</th><th>{t('pn.dim.grade')}</th><th>{t('pn.dim.ageBand')}</th><th>{t('pn.dim.region')}</th><th>{t('pn.dim.tenureBand')}</th><th>{t('pn.contact')}</th><th>{t('pn.consentCol')}</th><th>{t('pn.lastInvited')}</th><th>{t('pn.status')}</th>{writer ? <th /> : null}</tr></thead>
+            <thead><tr><th>{t('pn.member')}</th><th>{t('pn.segment')}</th><th>{t('pn.contact')}</th><th>{t('pn.consentCol')}</th><th>{t('pn.lastInvited')}</th><th>{t('pn.status')}</th>{writer ? <th /> : null}</tr></thead>
             <tbody>
               {q.data!.items.map((m) => (
                 <tr key={m.id} className={m.status === 'withdrawn' ? 'dim' : ''} data-testid="pn-member-row">
-                  <td className="nowrap"><b>{m.label}</b></td>
-                  <td className="mono small">{m.externalId}</td>
-                  <td>{m.grade ?? '—'}</td><td>{m.ageBand ?? '—'}</td><td>{m.region ?? '—'}</td><td className="small">{m.tenureBand ?? '—'}</td>
-                  <td className="small nowrap">{m.contactMasked ? <>{m.channel === 'sms' ? '📱' : '✉'} {m.contactMasked}</> : <span className="muted">—</span>}</td>
-                  <td className="small nowrap">{m.consentVersion} · {fmtDateTime(m.consentAt).slice(0, 10)}</td>
-                  <td className="small nowrap">{m.lastInvitedAt ? fmtDateTime(m.lastInvitedAt).slice(0, 10) : <span className="muted">{t('pn.never')}</span>}</td>
+                  <td className="pn-nw"><b>{m.label}</b><div className="mono small muted">{m.externalId}</div></td>
+                  <td className="pn-seg-cell">{[m.grade, m.ageBand, m.region, m.tenureBand].filter(Boolean).map((v) => <span key={v} className="term">{v}</span>)}</td>
+                  <td className="small pn-nw">{m.contactMasked ? <><span className="pn-channel">{m.channel === 'sms' ? 'SMS' : t('pn.email')}</span> {m.contactMasked}</> : <span className="muted">—</span>}</td>
+                  <td className="small pn-nw">{m.consentVersion} · {fmtDateTime(m.consentAt).slice(0, 10)}</td>
+                  <td className="small pn-nw">{m.lastInvitedAt ? fmtDateTime(m.lastInvitedAt).slice(0, 10) : <span className="muted">{t('pn.never')}</span>}</td>
                   <td><span className={`pill pn-member-${m.status}`}>{t(`pn.member.${m.status}`)}</span>{m.withdrawnAt ? <div className="small muted">{fmtDateTime(m.withdrawnAt).slice(0, 10)}</div> : null}</td>
                   {writer ? (
                     <td className="row-actions">
@@ -428,6 +431,7 @@ function MembersCard({ writer, overview }: { writer: boolean; overview: Overview
               ))}
             </tbody>
           </table>
+          </div>
           {q.data!.total > q.data!.items.length ? <div className="pad center"><button className="btn btn-sm" onClick={() => setLimit(limit + 50)}>{t('pn.more')}</button></div> : null}
         </>
       )}
@@ -448,6 +452,20 @@ function IndexCard({ m, ix }: { m: Metric; ix: MetricIndex | undefined }) {
       <div className="small pn-ix-ci">{h && h.low !== null ? `95% CI ${fmtIx(m, h.low)} ~ ${fmtIx(m, h.high)}` : t('pn.noCi')} · n = {ix?.n ?? 0}</div>
     </div>
   );
+}
+
+/** Answers per KST day from the opening to today (or the close), zero days included, so the chart reads as a timeline. */
+function fillDays(r: Results | undefined): { day: string; n: number }[] {
+  if (!r) return [];
+  const start = r.campaign.openedAt ?? r.campaign.opensAt;
+  if (!start) return r.byDay;
+  const kstDay = (ms: number) => new Date(ms + 9 * 3600_000).toISOString().slice(0, 10);
+  const endMs = Math.min(Date.now(), Date.parse(r.campaign.closedAt ?? r.campaign.closesAt ?? new Date().toISOString()));
+  const counts = new Map(r.byDay.map((d) => [d.day, d.n]));
+  const out: { day: string; n: number }[] = [];
+  for (let ms = Date.parse(start); kstDay(ms) <= kstDay(endMs) && out.length < 120; ms += 86_400_000) out.push({ day: kstDay(ms), n: counts.get(kstDay(ms)) ?? 0 });
+  for (const d of r.byDay) if (!out.some((o) => o.day === d.day)) out.push(d);
+  return out.sort((a, b) => a.day.localeCompare(b.day));
 }
 
 function CampaignDetail({ id }: { id: string }) {
@@ -471,7 +489,7 @@ function CampaignDetail({ id }: { id: string }) {
   }, [q.data]);
   const dayOption = useMemo(() => {
     let sum = 0;
-    const days = q.data?.byDay ?? [];
+    const days = fillDays(q.data);
     const invited = q.data?.invited ?? 0;
     return {
       animation: false,
