@@ -280,6 +280,16 @@ describe.each(testDatabases)('customer panel API ($name)', (tdb) => {
     expect(wb.getWorksheet('미응답')!.rowCount).toBe(5);
     expect(await count("SELECT count(*)::int AS n FROM audit_log WHERE action = 'export.panel_campaign'")).toBe(1);
   });
+
+  it('documents the API in OpenAPI, the public answer endpoint included', async () => {
+    const doc = await api(server, 'GET', '/docs/json', undefined, as.analyst);
+    expect(doc.status).toBe(200);
+    for (const p of ['/api/panel/members', '/api/panel/members/import', '/api/panel/members/{id}/withdraw', '/api/panel/campaigns', '/api/panel/campaigns/preview',
+      '/api/panel/campaigns/{id}/transition', '/api/panel/campaigns/{id}/results', '/api/panel/campaigns/{id}/export.xlsx', '/api/panel/overview', '/api/panel/respond/{token}']) {
+      expect(Object.keys(doc.body.paths), p).toContain(p);
+    }
+    expect(doc.body.paths['/api/panel/respond/{token}'].post.requestBody.content['application/json'].schema.required).toEqual(['scores']);
+  });
 });
 
 describe('customer panel public endpoint rate limit', () => {
