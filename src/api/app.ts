@@ -29,6 +29,8 @@ import { inspectionRoutes } from './routes/inspections.js';
 import { statisticsRoutes } from './routes/statistics.js';
 import { surveyRoutes } from './routes/surveys.js';
 import { vosRoutes } from './routes/vos.js';
+import { panelRoutes } from './routes/panel.js';
+import { analysisRoutes } from './routes/analysis.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -106,6 +108,8 @@ export async function buildApp(ctx: RadarContext): Promise<FastifyInstance> {
   await surveyRoutes(app, ctx);
   await inspectionRoutes(app, ctx);
   await vosRoutes(app, ctx);
+  await panelRoutes(app, ctx);
+  await analysisRoutes(app, ctx);
   await transcriptWsRoutes(app, { sink: ctx.pipeline, preHandler: requirePermission('ingest:write') });
   // Last: the console's files and SPA fallback (a catch-all GET).
   await staticRoutes(app);

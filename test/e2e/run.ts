@@ -18,6 +18,8 @@ import { statisticsSteps } from './steps/statistics.js';
 import { surveySteps } from './steps/surveys.js';
 import { userSteps } from './steps/users.js';
 import { vosSteps } from './steps/vos.js';
+import { panelSteps } from './steps/panel.js';
+import { analysisSteps } from './steps/analysis.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
@@ -500,7 +502,7 @@ async function main() {
 
     // Screens whose steps live in test/e2e/steps (signed in as the administrator here).
     const e2e: E2eContext = { page, url: server.url, api, step, shot, outDir: OUT };
-    for (const steps of [statisticsSteps, surveySteps, inspectionSteps, vosSteps, userSteps]) await steps(e2e);
+    for (const steps of [statisticsSteps, surveySteps, inspectionSteps, vosSteps, panelSteps, analysisSteps, userSteps]) await steps(e2e);
 
     await step('an agent cannot see the rules screen', async () => {
       await signOut(page);

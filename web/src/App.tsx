@@ -27,6 +27,8 @@ const StatisticsPage = lazyPage(() => import('./pages/Statistics'), 'StatisticsP
 const SurveysPage = lazyPage(() => import('./pages/Surveys'), 'SurveysPage');
 const UsersPage = lazyPage(() => import('./pages/Users'), 'UsersPage');
 const VosPage = lazyPage(() => import('./pages/Vos'), 'VosPage');
+const PanelPage = lazyPage(() => import('./pages/Panel'), 'PanelPage');
+const AnalysisPage = lazyPage(() => import('./pages/Analysis'), 'AnalysisPage');
 
 const MeCtx = createContext<Me | null>(null);
 export const useMe = () => useContext(MeCtx)!;
@@ -41,6 +43,8 @@ const NAV: NavItem[] = [
   { to: '/statistics', key: 'nav.statistics', icon: '▥', perms: ['statistics:read'], section: 'insight' },
   { to: '/surveys', key: 'nav.surveys', icon: '☺', perms: ['surveys:read'], section: 'insight' },
   { to: '/vos', key: 'nav.vos', icon: '✉', perms: ['vos:read'], section: 'insight' },
+  { to: '/panel', key: 'nav.panel', icon: '◎', perms: ['panel:read'], section: 'insight' },
+  { to: '/analysis', key: 'nav.analysis', icon: '▧', perms: ['datasets:read'], section: 'insight' },
   { to: '/cases', key: 'nav.cases', icon: '▤', perms: ['cases:read'], section: 'manage' },
   { to: '/rules', key: 'nav.rules', icon: '⚙', perms: ['rules:read'], section: 'manage' },
   { to: '/search', key: 'nav.search', icon: '⌕', perms: ['calls:read', 'calls:read:own', 'alerts:read', 'cases:read'], section: 'manage' },
@@ -155,6 +159,9 @@ function Routes({ path }: { path: string }) {
   if ((m = match('/early-warnings/:id', path))) return <Guard perms={['early_warnings:read']}><EarlyWarningsPage focusId={m.id} /></Guard>;
   if (path === '/statistics') return <Guard perms={['statistics:read']}><StatisticsPage /></Guard>;
   if (path === '/surveys') return <Guard perms={['surveys:read']}><SurveysPage /></Guard>;
+  if (path === '/panel') return <Guard perms={['panel:read']}><PanelPage /></Guard>;
+  if ((m = match('/panel/:id', path))) return <Guard perms={['panel:read']}><PanelPage key={m.id} focusId={m.id} /></Guard>;
+  if (path === '/analysis') return <Guard perms={['datasets:read']}><AnalysisPage /></Guard>;
   if (path === '/vos') return <Guard perms={['vos:read']}><VosPage /></Guard>;
   if ((m = match('/vos/:id', path))) return <Guard perms={['vos:read']}><VosPage key={m.id} focusId={m.id} /></Guard>;
   if (path === '/inspections') return <Guard perms={['inspections:read']}><InspectionsPage /></Guard>;

@@ -4,6 +4,8 @@ import { STATISTICS_TEXT } from './pages/statistics.i18n';
 import { SURVEYS_TEXT } from './pages/surveys.i18n';
 import { USERS_TEXT } from './pages/users.i18n';
 import { VOS_TEXT } from './pages/vos.i18n';
+import { PANEL_TEXT } from './pages/panel.i18n';
+import { ANALYSIS_TEXT } from './pages/analysis.i18n';
 
 // Korean first, English on a switch. One flat dictionary: keys are English ids,
 // a missing English entry falls back to Korean so nothing shows blank.
@@ -15,7 +17,7 @@ const KO: Record<string, string> = {
   'nav.alerts': '실시간 알림', 'nav.calls': '실시간 통화', 'nav.cases': '민원 사례', 'nav.rules': '탐지 규칙',
   'nav.search': '통합 검색', 'nav.audit': '감사 로그', 'nav.section.monitor': '모니터링', 'nav.section.manage': '관리',
   'nav.section.insight': '분석',
-  'caseClass.title': '민원 통계 분류', 'caseClass.classify': '분류하기', 'caseClass.edit': '수정', 'caseClass.saved': '통계 분류를 저장했습니다', 'caseClass.channel': '접수 채널', 'caseClass.product': '상품', 'caseClass.type': '유형', 'caseClass.cause': '원인', 'caseClass.scope': '대내·대외', 'caseClass.externalBody': '외부 기관', 'caseClass.by': '분류', 'caseClass.none': '아직 분류하지 않았습니다. 통계에는 기본값(접수 경로의 채널, 미분류, 대내)으로 집계됩니다.', 'nav.statistics': '민원 통계', 'nav.surveys': '고객 평가', 'nav.inspections': '자율 점검', 'nav.vos': '고객의 소리',
+  'caseClass.title': '민원 통계 분류', 'caseClass.classify': '분류하기', 'caseClass.edit': '수정', 'caseClass.saved': '통계 분류를 저장했습니다', 'caseClass.channel': '접수 채널', 'caseClass.product': '상품', 'caseClass.type': '유형', 'caseClass.cause': '원인', 'caseClass.scope': '대내·대외', 'caseClass.externalBody': '외부 기관', 'caseClass.by': '분류', 'caseClass.none': '아직 분류하지 않았습니다. 통계에는 기본값(접수 경로의 채널, 미분류, 대내)으로 집계됩니다.', 'nav.statistics': '민원 통계', 'nav.surveys': '고객 평가', 'nav.inspections': '자율 점검', 'nav.vos': '고객의 소리', 'nav.panel': '고객 패널', 'nav.analysis': '통합 분석',
   'nav.earlyWarnings': '조기 경보', 'ew.title': '조기 경보', 'ew.subShort': '평소보다 크게 늘어난 상담 이슈',
   'ew.sub': '최근 {w}분 동안 이슈별 상담 건수가 지난 {d}일 같은 시간대보다 크게 늘면 알려 드립니다.',
   'ew.since': '발생', 'ew.minutesAgo': '분째 지속', 'ew.status.open': '신규', 'ew.status.acknowledged': '확인됨', 'ew.status.resolved': '해소',
@@ -110,7 +112,7 @@ const EN: Record<string, string> = {
   'nav.alerts': 'Live alerts', 'nav.calls': 'Live calls', 'nav.cases': 'Complaint cases', 'nav.rules': 'Detection rules',
   'nav.search': 'Search', 'nav.audit': 'Audit trail', 'nav.section.monitor': 'Monitoring', 'nav.section.manage': 'Management',
   'nav.section.insight': 'Insight',
-  'caseClass.title': 'Statistics classification', 'caseClass.classify': 'Classify', 'caseClass.edit': 'Edit', 'caseClass.saved': 'classification saved', 'caseClass.channel': 'Channel', 'caseClass.product': 'Product', 'caseClass.type': 'Type', 'caseClass.cause': 'Cause', 'caseClass.scope': 'Internal / external', 'caseClass.externalBody': 'External body', 'caseClass.by': 'Classified', 'caseClass.none': 'Not classified yet: it counts with the defaults (its source\'s channel, unclassified, internal).', 'nav.statistics': 'Complaint statistics', 'nav.surveys': 'Customer evaluation', 'nav.inspections': 'Self-inspection', 'nav.vos': 'Voice of customer',
+  'caseClass.title': 'Statistics classification', 'caseClass.classify': 'Classify', 'caseClass.edit': 'Edit', 'caseClass.saved': 'classification saved', 'caseClass.channel': 'Channel', 'caseClass.product': 'Product', 'caseClass.type': 'Type', 'caseClass.cause': 'Cause', 'caseClass.scope': 'Internal / external', 'caseClass.externalBody': 'External body', 'caseClass.by': 'Classified', 'caseClass.none': 'Not classified yet: it counts with the defaults (its source\'s channel, unclassified, internal).', 'nav.statistics': 'Complaint statistics', 'nav.surveys': 'Customer evaluation', 'nav.inspections': 'Self-inspection', 'nav.vos': 'Voice of customer', 'nav.panel': 'Customer panel', 'nav.analysis': 'Combined analysis',
   'nav.earlyWarnings': 'Early warning', 'ew.title': 'Early warning', 'ew.subShort': 'Customer issues rising well above their usual level',
   'ew.sub': 'Raised when calls about an issue in the last {w} minutes rise well above the same time of day over the past {d} days.',
   'ew.since': 'Since', 'ew.minutesAgo': ' min so far', 'ew.status.open': 'New', 'ew.status.acknowledged': 'Acknowledged', 'ew.status.resolved': 'Resolved',
@@ -211,7 +213,7 @@ const CATEGORIES: Record<string, { ko: string; en: string; color: string }> = {
 export const CATEGORY_IDS = ['external_authority', 'media', 'legal', 'complaint', 'churn', 'repeat', 'abuse'];
 
 // Screens with many strings keep them beside the page (pages/*.i18n.ts); merged here.
-for (const d of [STATISTICS_TEXT, SURVEYS_TEXT, INSPECTIONS_TEXT, USERS_TEXT, VOS_TEXT]) { Object.assign(KO, d.ko); Object.assign(EN, d.en); }
+for (const d of [STATISTICS_TEXT, SURVEYS_TEXT, INSPECTIONS_TEXT, USERS_TEXT, VOS_TEXT, PANEL_TEXT, ANALYSIS_TEXT]) { Object.assign(KO, d.ko); Object.assign(EN, d.en); }
 
 const LangCtx = createContext<{ lang: Lang; setLang(l: Lang): void }>({ lang: 'ko', setLang: () => {} });
 

@@ -34,6 +34,10 @@ export const PERMISSIONS = [
   'vos:read',
   'vos:write',
   'vos:moderate',
+  'panel:read',
+  'panel:write',
+  'datasets:read',
+  'datasets:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -59,12 +63,14 @@ const EARLY_WARNING_PERMISSIONS: Partial<Record<Role, readonly Permission[]>> = 
 // the voice-of-customer board: analysts and officers maintain the figures;
 // supervisors and auditors read them; self-inspection is worked by officers and
 // supervisors and read by auditors; officers moderate the board, and the
-// website that collects posts writes with a token scoped to vos:write.
+// website that collects posts writes with a token scoped to vos:write; officers
+// and analysts run the customer panel; analysts import the datasets that
+// combined analysis joins with complaints.
 const ANALYSIS_PERMISSIONS: Partial<Record<Role, readonly Permission[]>> = {
-  officer: ['statistics:read', 'statistics:write', 'surveys:read', 'surveys:write', 'inspections:read', 'inspections:write', 'vos:read', 'vos:moderate'],
-  supervisor: ['statistics:read', 'surveys:read', 'inspections:read', 'inspections:write', 'vos:read'],
-  analyst: ['statistics:read', 'statistics:write', 'surveys:read', 'surveys:write', 'inspections:read', 'vos:read'],
-  auditor: ['statistics:read', 'surveys:read', 'inspections:read', 'vos:read'],
+  officer: ['statistics:read', 'statistics:write', 'surveys:read', 'surveys:write', 'inspections:read', 'inspections:write', 'vos:read', 'vos:moderate', 'panel:read', 'panel:write', 'datasets:read'],
+  supervisor: ['statistics:read', 'surveys:read', 'inspections:read', 'inspections:write', 'vos:read', 'panel:read', 'datasets:read'],
+  analyst: ['statistics:read', 'statistics:write', 'surveys:read', 'surveys:write', 'inspections:read', 'vos:read', 'panel:read', 'panel:write', 'datasets:read', 'datasets:write'],
+  auditor: ['statistics:read', 'surveys:read', 'inspections:read', 'vos:read', 'panel:read', 'datasets:read'],
 };
 
 export function permissionsFor(role: Role, scopes: readonly string[] = []): Set<Permission> {

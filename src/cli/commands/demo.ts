@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import { httpDemoApi, type DemoApi } from '../../demo/api.js';
+import { seedAnalysisDemo } from '../../demo/analysis.js';
 import { DEMO_CALLS } from '../../demo/calls.js';
 import { seedInspectionDemo } from '../../demo/inspections.js';
+import { seedPanelDemo } from '../../demo/panel.js';
 import { replayDemo } from '../../demo/replay.js';
 import { seedStatisticsDemo } from '../../demo/statistics.js';
 import { seedSurveyDemo } from '../../demo/surveys.js';
@@ -10,7 +12,7 @@ import { UsageError, type Command } from '../command.js';
 
 const demo: Command = {
   name: 'demo',
-  summary: 'fill a running server with demo data (statistics, evaluation, self-inspection, voice of customer) and replay bundled Korean calls in real time',
+  summary: 'fill a running server with demo data (statistics, combined analysis, evaluation, panel, self-inspection, voice of customer) and replay bundled Korean calls in real time',
   usage: 'radar demo [--url http://127.0.0.1:8080] [--token TOKEN | env RADAR_TOKEN / RADAR_ADMIN_TOKEN] [--speed 1] [--partials] [--only KEY] [--no-data] [--data-only]',
   async run(args) {
     const { values } = parseArgs({
@@ -60,6 +62,10 @@ async function seedScreens(api: DemoApi): Promise<void> {
   console.log(`  고객 평가 (CSAT/NPS/CES): ${v.responses} responses (${v.created} new), ${v.benchmarks} benchmarks`);
   const i = await seedInspectionDemo(api);
   console.log(`  자율 점검 (self-inspection): ${i.rounds} rounds (${i.skipped} already there), ${i.findings} findings`);
+  const a = await seedAnalysisDemo(api);
+  console.log(`  통합 분석 (combined analysis): ${a.consultations} consultations of ${a.year} with sales, campaigns and app events`);
+  const p = await seedPanelDemo(api);
+  console.log(`  고객 패널 (customer panel): ${p.members} members, ${p.campaigns} campaigns`);
   const b = await seedVosDemo(api);
   console.log(`  고객의 소리 (voice of customer): ${b.posts} posts, ${b.answered} answered, ${b.hidden} hidden, ${b.cases} turned into cases\n`);
 }

@@ -35,6 +35,7 @@ export const USERS_TEXT: { ko: Record<string, string>; en: Record<string, string
     'perm.statistics:read': '민원 통계 조회', 'perm.statistics:write': '민원 통계 관리', 'perm.surveys:read': '고객 평가 조회',
     'perm.surveys:write': '고객 평가 관리', 'perm.inspections:read': '자율 점검 조회', 'perm.inspections:write': '자율 점검 수행',
     'perm.vos:read': '고객의 소리 조회', 'perm.vos:write': '고객의 소리 등록(연동)', 'perm.vos:moderate': '고객의 소리 관리',
+    'perm.panel:read': '고객 패널 조회', 'perm.panel:write': '고객 패널 운영', 'perm.datasets:read': '통합 분석 조회', 'perm.datasets:write': '분석 데이터 관리',
   },
   en: {
     'nav.users': 'Users & roles',
@@ -71,5 +72,6 @@ export const USERS_TEXT: { ko: Record<string, string>; en: Record<string, string
     'perm.statistics:read': 'Read complaint statistics', 'perm.statistics:write': 'Maintain complaint statistics', 'perm.surveys:read': 'Read customer evaluation',
     'perm.surveys:write': 'Maintain customer evaluation', 'perm.inspections:read': 'Read self-inspection', 'perm.inspections:write': 'Carry out self-inspection',
     'perm.vos:read': 'Read voice of customer', 'perm.vos:write': 'Submit voice-of-customer posts (integration)', 'perm.vos:moderate': 'Moderate voice of customer',
+    'perm.panel:read': 'Read customer panel', 'perm.panel:write': 'Run customer panel', 'perm.datasets:read': 'Read combined analysis', 'perm.datasets:write': 'Maintain analysis datasets',
   },
 };
