@@ -120,3 +120,11 @@ export interface CaseSettings {
   repeatWindowDays: number;
   maxAttachmentBytes: number;
 }
+
+/** A file's bytes as base64 (uploads travel in JSON bodies); read in chunks so large files do not overflow the stack. */
+export async function fileBase64(file: File): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}

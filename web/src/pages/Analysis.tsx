@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { ApiError, api, download, get, qs } from '../api';
+import { api, ApiError, download, fileBase64, get, qs } from '../api';
 import { can, useMe } from '../App';
 import { Chart } from '../Chart';
 import { fmtDateTime, kstDate } from '../format';
@@ -59,14 +59,6 @@ function preset(p: 'quarter' | 'lastQuarter' | 'year' | 'days90', today: string)
   if (p === 'lastQuarter') return q === 0 ? { from: qStart(y - 1, 3), to: `${y}-01-01` } : { from: qStart(y, q - 1), to: qStart(y, q) };
   if (p === 'year') return { from: `${y}-01-01`, to: tomorrow };
   return { from: addDays(tomorrow, -90), to: tomorrow };
-}
-
-/** Base64 of a file's bytes in chunks (the statistics screen keeps the same few lines private). */
-async function base64Of(file: File): Promise<string> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
 }
 
 export function AnalysisPage(_props: { focusId?: string }) {
@@ -228,7 +220,7 @@ function ImportWizard({ kinds, initialKind, onClose }: { kinds: Kinds; initialKi
   const def = kinds.items.find((k) => k.kind === kind)!;
   const fieldLabel = (f: string) => { const d = def.fields.find((x) => x.field === f); return d ? d[lang] : f; };
   const errLabel = (c: string) => { const k = `an.err.${c}`; const v = t(k); return v === k ? '' : v; };
-  const payload = async () => ({ kind, dataset: dataset.trim() || defaultName(kind, file, t), filename: file!.name, dataBase64: await base64Of(file!), mapping });
+  const payload = async () => ({ kind, dataset: dataset.trim() || defaultName(kind, file, t), filename: file!.name, dataBase64: await fileBase64(file!), mapping });
 
   const reset = () => { setPreview(null); setValidated(null); setResult(null); setRowErrors(null); setError(null); };
   const fail = (e: unknown) => {
@@ -240,7 +232,7 @@ function ImportWizard({ kinds, initialKind, onClose }: { kinds: Kinds; initialKi
     reset();
     setBusy('preview');
     try {
-      const p = await api<Preview>('POST', '/api/analysis/imports/preview', { kind, filename: file.name, dataBase64: await base64Of(file) });
+      const p = await api<Preview>('POST', '/api/analysis/imports/preview', { kind, filename: file.name, dataBase64: await fileBase64(file) });
       setPreview(p);
       setMapping(p.suggestion);
       setStep('mapping');

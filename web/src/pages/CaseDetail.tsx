@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { useCaseChanges } from '../live';
-import { download, get, patch, post, type CaseDetail, type CaseSettings } from '../api';
+import { type CaseDetail, type CaseSettings, download, fileBase64, get, patch, post } from '../api';
 import { can, useMe } from '../App';
 import { fmtBytes, fmtDateTime } from '../format';
 import { useT } from '../i18n';
@@ -192,12 +192,7 @@ function Attachments({ id, d, writer, maxBytes, onChange }: { id: string; d: Cas
     if (file.size > maxBytes) return toast(`${t('cases.tooLarge')} (≤ ${fmtBytes(maxBytes)})`, 'err');
     setBusy(true);
     try {
-      const b64 = await new Promise<string>((resolve, reject) => {
-        const r = new FileReader();
-        r.onload = () => resolve(String(r.result).split(',')[1] ?? '');
-        r.onerror = () => reject(r.error);
-        r.readAsDataURL(file);
-      });
+      const b64 = await fileBase64(file);
       await post(`/api/cases/${id}/attachments`, { filename: file.name, contentType: file.type || 'application/octet-stream', dataBase64: b64 });
       onChange();
     } catch (e) { toast(errorText(e), 'err'); } finally { setBusy(false); if (input.current) input.current.value = ''; }

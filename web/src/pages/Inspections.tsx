@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { api, download, get, patch, post, qs, type Case } from '../api';
+import { api, type Case, download, fileBase64, get, patch, post, qs } from '../api';
 import { can, useMe } from '../App';
 import { Chart } from '../Chart';
 import { fmtBytes, fmtDateTime, kstDate } from '../format';
@@ -617,12 +617,7 @@ function ItemRow({ roundId, item, editable, maxBytes }: { roundId: string; item:
     if (f.size > maxBytes) return toast(`${t('insp.tooLarge')} (≤ ${fmtBytes(maxBytes)})`, 'err');
     setBusy('upload');
     try {
-      const dataBase64 = await new Promise<string>((resolve, reject) => {
-        const r = new FileReader();
-        r.onload = () => resolve(String(r.result).split(',')[1] ?? '');
-        r.onerror = () => reject(r.error);
-        r.readAsDataURL(f);
-      });
+      const dataBase64 = await fileBase64(f);
       await post(`/api/inspections/rounds/${roundId}/answers/${item.itemId}/evidence`, { filename: f.name, contentType: f.type || 'application/octet-stream', dataBase64 });
       toast(`${t('insp.uploaded')}: ${f.name}`);
       await refresh();

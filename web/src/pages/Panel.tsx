@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import * as echarts from 'echarts/core';
 import { LegendComponent } from 'echarts/components';
-import { ApiError, api, download, get, post, qs } from '../api';
+import { api, ApiError, download, fileBase64, get, post, qs } from '../api';
 import { can, useMe } from '../App';
 import { Chart } from '../Chart';
 import { fmtDateTime } from '../format';
@@ -291,13 +291,6 @@ function NewCampaignModal({ overview, onClose }: { overview: Overview | undefine
 
 // ---- members ----
 
-const readBase64 = (file: File) => new Promise<string>((resolve, reject) => {
-  const r = new FileReader();
-  r.onload = () => resolve(String(r.result).replace(/^data:[^,]*,/, ''));
-  r.onerror = () => reject(r.error);
-  r.readAsDataURL(file);
-});
-
 const TEMPLATE = '고객번호,이름,연령대,등급,지역,보유상품,거래기간,연락채널,연락처,동의일시,동의목적,동의서버전\r\nC-0001,홍길동,30대,골드,서울,신용카드;체크카드,3,email,hong@example.com,2026-11-01 10:00,설문 및 서비스 개선 의견 수렴,v2.1\r\n';
 
 function ImportModal({ onClose }: { onClose(): void }) {
@@ -312,7 +305,7 @@ function ImportModal({ onClose }: { onClose(): void }) {
     if (!file) return;
     setBusy(true); setResult(null); setFailure(null);
     try {
-      const r = await post<{ received: number; created: number; unchanged: number; dryRun: boolean }>('/api/panel/members/import', { filename: file.name, dataBase64: await readBase64(file), dryRun });
+      const r = await post<{ received: number; created: number; unchanged: number; dryRun: boolean }>('/api/panel/members/import', { filename: file.name, dataBase64: await fileBase64(file), dryRun });
       setResult(r);
       if (!dryRun) { toast(`${file.name}: ${t('pn.imp.done')}`); await qc.invalidateQueries({ queryKey: ['panel'] }); }
     } catch (e) {

@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { ApiError, api, download, get, qs } from '../api';
+import { api, ApiError, download, fileBase64, get, qs } from '../api';
 import { can, useMe } from '../App';
 import { Chart } from '../Chart';
 import { fmtDateTime, kstDate } from '../format';
@@ -465,14 +465,6 @@ function BaseCard({ writer }: { writer: boolean }) {
   );
 }
 
-/** Base64 of a file's bytes, in chunks (String.fromCharCode of a whole file would overflow the stack). */
-async function base64Of(file: File): Promise<string> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-
 function ImportDialog({ onClose }: { onClose(): void }) {
   const { t } = useT();
   const qc = useQueryClient();
@@ -496,7 +488,7 @@ function ImportDialog({ onClose }: { onClose(): void }) {
     setError(null);
     try {
       let v = await api<ImportView>('POST', '/api/statistics/imports', {
-        kind, filename: file.name, dataBase64: await base64Of(file), dryRun, ...(kind === 'complaints' ? { sourceSystem: source || 'import' } : {}),
+        kind, filename: file.name, dataBase64: await fileBase64(file), dryRun, ...(kind === 'complaints' ? { sourceSystem: source || 'import' } : {}),
       });
       setResult(v);
       setPhase('running');

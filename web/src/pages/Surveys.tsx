@@ -3,7 +3,7 @@ import { useMemo, useRef, useState } from 'react';
 import * as echarts from 'echarts/core';
 import { CustomChart } from 'echarts/charts';
 import { LegendComponent } from 'echarts/components';
-import { ApiError, api, download, get, qs } from '../api';
+import { api, ApiError, download, fileBase64, get, qs } from '../api';
 import { can, useMe } from '../App';
 import { Chart } from '../Chart';
 import { fmtDateTime, kstDate } from '../format';
@@ -534,13 +534,6 @@ function postWithProgress<T>(path: string, body: unknown, onProgress: (fraction:
   });
 }
 
-const readBase64 = (file: File) => new Promise<string>((resolve, reject) => {
-  const r = new FileReader();
-  r.onload = () => resolve(String(r.result).replace(/^data:[^,]*,/, ''));
-  r.onerror = () => reject(r.error);
-  r.readAsDataURL(file);
-});
-
 const TEMPLATES = {
   responses: '응답ID,지표,점수,접점,상품,고객군,응답일시,의견,통화ID,고객ID,사례ID\r\nS-0001,nps,9,콜센터,신용카드,VIP,2026-11-20 14:30,상담이 친절했어요,,,\r\n',
   benchmarks: 'metric,period,source,subject,subjectKind,value,note\r\nnps,2026-Q3,외부 조사기관,카드업 평균,industry,28.5,\r\n',
@@ -563,7 +556,7 @@ function ImportModal({ onClose }: { onClose(): void }) {
     if (!file) return;
     setResult(null); setFailure(null); setPhase('upload'); setProgress(0);
     try {
-      const dataBase64 = await readBase64(file);
+      const dataBase64 = await fileBase64(file);
       const path = kind === 'responses' ? '/api/surveys/import' : '/api/surveys/benchmarks/import';
       const r = await postWithProgress<ImportResult>(path, { filename: file.name, dataBase64, dryRun }, (f) => {
         setProgress(f);
