@@ -5,18 +5,9 @@
 
 import type { RuleSetDoc } from '../../src/detect/index.js';
 import type { Speaker } from '../../src/core/types.js';
+import { rng } from '../../src/demo/random.js';
 
-/** Small fast PRNG (mulberry32) so every run sees the same data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from '../../src/demo/random.js';
 
 export const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 

@@ -85,3 +85,16 @@ export const historySchema = {
     type: { type: 'string' }, details: { type: 'object', additionalProperties: true },
   },
 } as const;
+
+/** A value with its 95 % interval (survey indices). */
+export const indexEstimateSchema = { type: ['object', 'null'], properties: { value: { type: 'number' }, low: { type: ['number', 'null'] }, high: { type: ['number', 'null'] } } } as const;
+
+/** One index (NPS, CSAT or CES) with its interval and sample: the surveys' and the panel campaigns' results. */
+export const metricIndexSchema = {
+  type: 'object',
+  properties: {
+    metric: { type: 'string' }, n: { type: 'integer' }, smallSample: { type: 'boolean' }, headline: indexEstimateSchema, secondary: indexEstimateSchema,
+    shares: { type: ['object', 'null'], properties: { promoters: { type: 'number' }, passives: { type: 'number' }, detractors: { type: 'number' } } },
+    distribution: { type: 'array', items: { type: 'integer' } },
+  },
+} as const;

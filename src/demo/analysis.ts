@@ -1,5 +1,6 @@
 import type { DemoApi } from './api.js';
 import { demoRecords, SEED_REPORT } from './statistics.js';
+import { pickWeighted as pick, rng } from './random.js';
 
 // Demo data for the 통합 분석 screen, through the public HTTP API: a year of
 // consultations, monthly new cards per product, two marketing campaigns and
@@ -8,25 +9,6 @@ import { demoRecords, SEED_REPORT } from './statistics.js';
 // ids, products and days), so the joins find real overlaps. Re-running it
 // changes nothing: consultations have ids, the other rows are keyed by their
 // values, and every dataset has a fixed name.
-
-/** Small deterministic generator (mulberry32), like the statistics demo's. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function pick<T>(r: () => number, weighted: readonly (readonly [T, number])[]): T {
-  const total = weighted.reduce((s, [, w]) => s + w, 0);
-  let x = r() * total;
-  for (const [v, w] of weighted) if ((x -= w) < 0) return v;
-  return weighted[weighted.length - 1]![0];
-}
 
 const PRODUCTS = [['credit_card', 62], ['check_card', 18], ['card_loan', 8], ['cash_service', 5], ['revolving', 3], ['installment', 2], ['lease', 2]] as const;
 const CHANNELS = [['phone', 70], ['app', 15], ['branch', 10], ['web', 5]] as const;

@@ -1,4 +1,5 @@
 import type { DemoApi } from './api.js';
+import { pickWeighted as pick, rng } from './random.js';
 
 // Demo data for the 민원 통계 screen, through the public HTTP API (as an
 // integrating system would send it): a year and three quarters of complaint
@@ -27,25 +28,6 @@ export const SEED_REPORT = {
   ],
   monitoredPerMonth: 500,
 } as const;
-
-/** Small deterministic generator (mulberry32), so every demo shows the same figures. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function pick<T>(r: () => number, weighted: readonly (readonly [T, number])[]): T {
-  const total = weighted.reduce((s, [, w]) => s + w, 0);
-  let x = r() * total;
-  for (const [v, w] of weighted) if ((x -= w) < 0) return v;
-  return weighted[weighted.length - 1]![0];
-}
 
 /** Splits `total` over `weights` in whole numbers that add up exactly (largest remainder). */
 export function apportion(total: number, weights: readonly number[]): number[] {

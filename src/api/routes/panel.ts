@@ -11,7 +11,7 @@ import {
 } from '../../panel/index.js';
 import { actorOf, requirePermission } from '../auth/plugin.js';
 import type { RadarContext } from '../context.js';
-import { errorResponses, errorSchema, idString } from '../schemas.js';
+import { errorResponses, errorSchema, idString, metricIndexSchema as metricIndex } from '../schemas.js';
 
 // 고객 패널 (online customer panel): members in (one, batch, file), consent
 // withdrawal, survey campaigns with a stratified sample, the public answer
@@ -84,15 +84,6 @@ const campaignSchema = {
   },
 } as const;
 
-const estimate = { type: ['object', 'null'], properties: { value: { type: 'number' }, low: { type: ['number', 'null'] }, high: { type: ['number', 'null'] } } } as const;
-const metricIndex = {
-  type: 'object',
-  properties: {
-    metric: { type: 'string' }, n: { type: 'integer' }, smallSample: { type: 'boolean' }, headline: estimate, secondary: estimate,
-    shares: { type: ['object', 'null'], properties: { promoters: { type: 'number' }, passives: { type: 'number' }, detractors: { type: 'number' } } },
-    distribution: { type: 'array', items: { type: 'integer' } },
-  },
-} as const;
 const indicesSchema = { type: 'object', properties: { nps: metricIndex, csat: metricIndex, ces: metricIndex } } as const;
 const strataSchema = { type: 'array', items: { type: 'object', properties: { key: { type: 'string' }, eligible: { type: 'integer' }, selected: { type: 'integer' } } } } as const;
 

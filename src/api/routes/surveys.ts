@@ -11,7 +11,7 @@ import type { Db } from '../../store/db.js';
 import * as repo from '../../store/surveys.js';
 import { actorOf, requirePermission } from '../auth/plugin.js';
 import type { RadarContext } from '../context.js';
-import { errorResponses, idString } from '../schemas.js';
+import { errorResponses, idString, metricIndexSchema as metricIndex } from '../schemas.js';
 import { sendWorkbook } from '../download.js';
 
 // 고객 평가 (consumer evaluation): survey responses in (one, batch, file),
@@ -36,15 +36,6 @@ const responseBody = {
   },
 } as const;
 
-const estimate = { type: ['object', 'null'], properties: { value: { type: 'number' }, low: { type: ['number', 'null'] }, high: { type: ['number', 'null'] } } } as const;
-const metricIndex = {
-  type: 'object',
-  properties: {
-    metric: { type: 'string' }, n: { type: 'integer' }, smallSample: { type: 'boolean' }, headline: estimate, secondary: estimate,
-    shares: { type: ['object', 'null'], properties: { promoters: { type: 'number' }, passives: { type: 'number' }, detractors: { type: 'number' } } },
-    distribution: { type: 'array', items: { type: 'integer' } },
-  },
-} as const;
 const change = {
   type: ['object', 'null'],
   properties: {
