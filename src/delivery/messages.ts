@@ -39,6 +39,8 @@ const TYPE_TITLES: Record<string, string> = {
   'vos.post.status_changed': '🔄 고객의 소리 상태 변경 (Post status)',
   'vos.post.answered': '💬 고객의 소리 답변 (Post answered)',
   'vos.post.hidden': '🙈 고객의 소리 비공개 (Post hidden)',
+  'panel.invitation': '📨 고객 패널 설문 초대 (Panel invitation)',
+  'panel.campaign.closed': '📋 고객 패널 설문 마감 (Panel campaign closed)',
 };
 
 const statusLabel = (s: unknown) => (typeof s === 'string' && s in STATUS_LABELS ? STATUS_LABELS[s as CaseStatus].ko : String(s));

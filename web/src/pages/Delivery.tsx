@@ -147,7 +147,7 @@ export function DeliveryPage() {
   );
 }
 
-const EVENT_CHOICES = ['alert.*', 'call.escalated', 'case.*', 'early_warning.*', 'briefing.*', 'vos.*'] as const;
+const EVENT_CHOICES = ['alert.*', 'call.escalated', 'case.*', 'early_warning.*', 'briefing.*', 'vos.*', 'panel.*'] as const;
 
 /**
  * A new receiver — webhook (signed; its secret is shown once), Slack, Teams or
