@@ -47,6 +47,8 @@ export interface RadarConfig {
   briefing: BriefingConfig;
   /** This company's name in peer comparisons until its published figure is entered (RADAR_COMPANY_NAME). */
   companyName: string;
+  /** How often scheduled panel campaigns are opened and closed on time, ms (RADAR_PANEL_SCHEDULE_SECONDS; 0 = off in this process). */
+  panelScheduleMs: number;
 }
 
 function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -95,5 +97,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RadarConfig {
     loginRateLimitPerMinute: int('RADAR_LOGIN_RATE_LIMIT_PER_MIN', 20, env),
     briefing: loadBriefingConfig(env),
     companyName: env.RADAR_COMPANY_NAME?.trim() || '당사',
+    panelScheduleMs: int('RADAR_PANEL_SCHEDULE_SECONDS', 30, env) * 1000,
   };
 }

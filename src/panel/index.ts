@@ -4,5 +4,6 @@
 export * from './model.js';
 export * from './sample.js';
 export * from './service.js';
+export { runCampaignSchedule, type ScheduleMove, type ScheduleSkip } from './schedule.js';
 export { MEMBER_COLUMNS, MEMBER_REQUIRED } from './files.js';
 export { campaignWorkbook } from './xlsx.js';

@@ -212,6 +212,17 @@ export async function listCampaigns(q: Queryable, f: { status?: CampaignStatus; 
   return { items: rows.map(toCampaign), total: n!.n };
 }
 
+/** Campaigns whose schedule has come: scheduled ones whose opening time passed, open ones whose closing time passed. */
+export async function dueCampaigns(q: Queryable, now: Date): Promise<{ id: string; ref: string; status: CampaignStatus }[]> {
+  const rows = await q.query(
+    `SELECT id, number, status FROM panel_campaigns
+      WHERE (status = 'scheduled' AND opens_at <= $1) OR (status = 'open' AND closes_at <= $1)
+      ORDER BY number`,
+    [now.toISOString()],
+  );
+  return rows.map((r) => ({ id: r.id, ref: campaignRef(Number(r.number)), status: r.status }));
+}
+
 export async function setCampaignStatus(q: Queryable, id: string, status: CampaignStatus): Promise<void> {
   await q.query(
     `UPDATE panel_campaigns SET status = $2, updated_at = now(),

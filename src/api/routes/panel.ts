@@ -7,7 +7,7 @@ import * as repo from '../../store/panel.js';
 import {
   answerInvitation, CAMPAIGN_STATUSES, campaignResults, campaignWorkbook, changeMember, CHANNELS, createCampaign, DIMENSIONS, editCampaign,
   ingestMembers, LIMITS, MEMBER_COLUMNS, MEMBER_REQUIRED, MEMBER_STATUSES, notInvitedMembers, panelOverview, previewSample, STATUS_LABELS,
-  TENURE_BANDS, transitionCampaign, TRANSITIONS, viewInvitation, withdrawMember, type AnswerInput, type CampaignStatus, type Dimension, type MemberPatch,
+  TENURE_BANDS, runCampaignSchedule, transitionCampaign, TRANSITIONS, viewInvitation, withdrawMember, type AnswerInput, type CampaignStatus, type Dimension, type MemberPatch,
 } from '../../panel/index.js';
 import { actorOf, requirePermission } from '../auth/plugin.js';
 import type { RadarContext } from '../context.js';
@@ -149,6 +149,31 @@ export async function panelRoutes(app: FastifyInstance, ctx: RadarContext): Prom
   const publish = (events: StoredEvent[]) => {
     for (const e of events) if (e.type !== 'panel.invitation') bus.publish({ seq: e.seq, type: e.type, callId: null, payload: e.payload });
   };
+
+  // The schedule: scheduled campaigns open and open ones close on time (src/panel/schedule.ts).
+  // A campaign that cannot move as scheduled is logged once, then left for an officer.
+  const reported = new Set<string>();
+  const tick = async () => {
+    try {
+      const { moved, skipped } = await runCampaignSchedule(db);
+      for (const m of moved) {
+        publish(m.events);
+        app.log.info({ campaign: m.ref, to: m.to, events: m.events.length }, 'panel campaign moved on schedule');
+      }
+      for (const k of skipped) {
+        if (reported.has(`${k.id}:${k.code}`)) continue;
+        reported.add(`${k.id}:${k.code}`);
+        app.log.warn({ campaign: k.ref, to: k.to, code: k.code, reason: k.message }, 'panel campaign could not move on schedule; an officer must decide');
+      }
+    } catch (err) {
+      app.log.warn({ err }, 'panel campaign schedule check failed; retried on the next tick');
+    }
+  };
+  if (ctx.config.panelScheduleMs > 0) {
+    const timer = setInterval(() => void tick(), ctx.config.panelScheduleMs);
+    timer.unref();
+    app.addHook('onClose', async () => clearInterval(timer));
+  }
 
   app.get('/api/panel/settings', {
     preHandler: read,
