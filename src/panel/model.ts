@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { FieldError, IndexedError } from '../analytics/surveys/index.js';
-import { METRICS, type Metric } from '../analytics/surveys/index.js';
+import type { Checked, FieldError, IndexedError } from '../analytics/surveys/index.js';
+import { checkEach, METRICS, type Metric } from '../analytics/surveys/index.js';
 import { redact } from '../privacy/redact.js';
 
 // The customer panel's plain data rules: what a member and a campaign are,
@@ -82,7 +82,6 @@ export interface Member {
   updatedAt: string;
 }
 
-export type Checked<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 const err = (field: string, code: string, message: string): FieldError => ({ field, code, message });
 
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/;
@@ -232,20 +231,9 @@ function dedupe(errors: FieldError[]): FieldError[] {
   return errors.filter((e) => { const k = `${e.field}\u0000${e.code}`; if (seen.has(k)) return false; seen.add(k); return true; });
 }
 
-/** Checks many members; an external id twice in one set is an error on the second. */
+/** Checks many members (an external id twice is an error on the second). */
 export function checkMembers(records: readonly { row: number; record: unknown }[], now: number): { values: MemberInput[]; errors: IndexedError[] } {
-  const values: MemberInput[] = [];
-  const errors: IndexedError[] = [];
-  const firstRow = new Map<string, number>();
-  for (const { row, record } of records) {
-    const c = checkMember(record, now);
-    if (!c.ok) { for (const e of c.errors) errors.push({ row, ...e }); continue; }
-    const prev = firstRow.get(c.value.externalId);
-    if (prev !== undefined) { errors.push({ row, field: 'externalId', code: 'duplicate_id', message: `externalId '${c.value.externalId}' already appears in row ${prev}` }); continue; }
-    firstRow.set(c.value.externalId, row);
-    values.push(c.value);
-  }
-  return { values, errors };
+  return checkEach(records, (raw) => checkMember(raw, now));
 }
 
 // ---- campaigns ----

@@ -1,7 +1,7 @@
 import type { DatasetRowInput } from '../analytics/analysis/validate.js';
 import type { RowError } from '../analytics/statistics/rows.js';
 import type { Queryable, Row } from './db.js';
-import { isoTime as iso } from './rows.js';
+import { failStaleImports as failStale, isoTime as iso } from './rows.js';
 
 // Storage of combined analysis (migration 015): datasets, their rows, the
 // import log, and the set-based joins of dataset rows with complaints. SQL
@@ -188,16 +188,7 @@ export async function finishImport(
   );
 }
 
-/** Imports 'running' long after they began were cut off by a stopped server (their transaction rolled back): say so. */
-export async function failStaleImports(q: Queryable, olderThanMinutes: number): Promise<number> {
-  const rows = await q.query(
-    `UPDATE dataset_imports SET status = 'failed', finished_at = now(),
-       message = 'Interrupted: the server stopped before the import finished; nothing of it was stored. Import the file again.'
-     WHERE status = 'running' AND created_at < now() - make_interval(mins => $1) RETURNING id`,
-    [olderThanMinutes],
-  );
-  return rows.length;
-}
+export const failStaleImports = (q: Queryable, olderThanMinutes: number) => failStale(q, 'dataset_imports', olderThanMinutes);
 
 export async function getImport(q: Queryable, id: string): Promise<DatasetImport | null> {
   const rows = await q.query('SELECT * FROM dataset_imports WHERE id = $1', [id]);

@@ -44,3 +44,21 @@ export async function listHistory(q: Queryable, table: HistoryTable, ownerId: st
     id: Number(r.id), at: isoTime(r.at), actorId: r.actor_id, actorName: r.actor_name, type: r.type, details: jsonValue<Record<string, unknown>>(r.details) ?? {},
   }));
 }
+
+/** The tables of file imports that run as jobs (fixed names, never user input). */
+export type ImportTable = 'statistics_imports' | 'dataset_imports';
+
+/**
+ * Imports still 'running' long after they began were cut off by a stopped
+ * server: their transaction rolled back, so nothing of them is stored. Say so,
+ * instead of showing them running for ever. Returns how many were marked.
+ */
+export async function failStaleImports(q: Queryable, table: ImportTable, olderThanMinutes: number): Promise<number> {
+  const rows = await q.query(
+    `UPDATE ${table} SET status = 'failed', finished_at = now(),
+       message = 'Interrupted: the server stopped before the import finished; nothing of it was stored. Import the file again.'
+     WHERE status = 'running' AND created_at < now() - make_interval(mins => $1) RETURNING id`,
+    [olderThanMinutes],
+  );
+  return rows.length;
+}

@@ -2,7 +2,7 @@ import type { DayCount, DimensionCount } from '../analytics/statistics/compute.j
 import type { PeerFigure } from '../analytics/statistics/peers.js';
 import type { ComplaintRecordInput, CustomerBaseInput, PeerInput, RowError } from '../analytics/statistics/rows.js';
 import type { Queryable, Row } from './db.js';
-import { isoTime as iso } from './rows.js';
+import { failStaleImports as failStale, isoTime as iso } from './rows.js';
 
 // Storage of complaint statistics (migration 010). SQL only; the figures are
 // made in src/analytics/statistics.
@@ -362,20 +362,7 @@ export async function finishImport(
   return rows[0] ? toImport(rows[0]) : null;
 }
 
-/**
- * Imports still 'running' long after they began were cut off by a stopped
- * server: their transaction rolled back, so nothing of them is stored. Say so,
- * instead of showing them running for ever. Returns how many were marked.
- */
-export async function failStaleImports(q: Queryable, olderThanMinutes: number): Promise<number> {
-  const rows = await q.query(
-    `UPDATE statistics_imports SET status = 'failed', finished_at = now(),
-       message = 'Interrupted: the server stopped before the import finished; nothing of it was stored. Import the file again.'
-     WHERE status = 'running' AND created_at < now() - make_interval(mins => $1) RETURNING id`,
-    [olderThanMinutes],
-  );
-  return rows.length;
-}
+export const failStaleImports = (q: Queryable, olderThanMinutes: number) => failStale(q, 'statistics_imports', olderThanMinutes);
 
 export async function getImport(q: Queryable, id: string): Promise<ImportRecord | null> {
   const rows = await q.query('SELECT * FROM statistics_imports WHERE id = $1', [id]);

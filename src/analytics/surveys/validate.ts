@@ -146,15 +146,16 @@ export interface IndexedError extends FieldError {
 }
 
 /**
- * Checks many responses; an external id twice in the same set is an error on
- * the second (which one would win is not for us to guess).
+ * Checks a batch or file record by record with `check`; an external id twice in
+ * the same set is an error on the second (which one would win is not for us to
+ * guess). Shared by every import keyed by external id (responses, panel members).
  */
-export function checkResponses(records: readonly { row: number; record: unknown }[], now: number): { values: ResponseInput[]; errors: IndexedError[] } {
-  const values: ResponseInput[] = [];
+export function checkEach<T extends { externalId: string }>(records: readonly { row: number; record: unknown }[], check: (raw: unknown) => Checked<T>): { values: T[]; errors: IndexedError[] } {
+  const values: T[] = [];
   const errors: IndexedError[] = [];
   const firstRow = new Map<string, number>();
   for (const { row, record } of records) {
-    const c = checkResponse(record, now);
+    const c = check(record);
     if (!c.ok) { for (const e of c.errors) errors.push({ row, ...e }); continue; }
     const prev = firstRow.get(c.value.externalId);
     if (prev !== undefined) { errors.push({ row, field: 'externalId', code: 'duplicate_id', message: `externalId '${c.value.externalId}' already appears in row ${prev}` }); continue; }
@@ -162,6 +163,11 @@ export function checkResponses(records: readonly { row: number; record: unknown 
     values.push(c.value);
   }
   return { values, errors };
+}
+
+/** Checks many responses (an external id twice is an error on the second). */
+export function checkResponses(records: readonly { row: number; record: unknown }[], now: number): { values: ResponseInput[]; errors: IndexedError[] } {
+  return checkEach(records, (raw) => checkResponse(raw, now));
 }
 
 // ---- benchmarks ----
